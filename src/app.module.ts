@@ -3,11 +3,13 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CapturesModule } from './captures/captures.module.js';
 import { CommonModule } from './common/common.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { ConfigModule } from './config/config.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
+import { ExecutionsModule } from './executions/executions.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { bodyMiddleware } from './http/body.middleware.js';
@@ -17,6 +19,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { NetworkModule } from './network/network.module.js';
 import { StorageAvailableGuard } from './storage/storage-available.guard.js';
 import { StorageModule } from './storage/storage.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -37,6 +40,9 @@ export class AppModule implements NestModule {
         HealthModule,
         SettingsModule,
         CredentialsModule,
+        CapturesModule,
+        TasksModule,
+        ExecutionsModule,
       ],
       providers: [
         // Order matters: authenticate (401/429) before the storage check (503), API §1.4.

@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.service.js';
 import { CredentialRepository } from '../storage/ports/index.js';
 import { getOwn, isPlainObject } from './model/coerce.js';
 import type { NormalisedTask } from './model/task.types.js';
-import { validateTask } from './model/validate-task.js';
+import { validateTask, type TaskValidationContext } from './model/validate-task.js';
 
 /** Ids that can exist at all; anything else is not looked up (keeps NUL bytes and huge strings away from storage). */
 export const PLAUSIBLE_STORED_ID = /^[\x21-\x7e]{1,200}$/;
@@ -21,8 +21,11 @@ export class TaskInputValidator {
     private readonly credentials: CredentialRepository,
   ) {}
 
-  /** `storedVariables`: the variables stored for this task, decrypted (API §3 secret-mask rule). */
-  async validate(input: unknown, storedVariables?: unknown): Promise<NormalisedTask> {
+  /**
+   * `storedVariables`: the variables stored for this task, decrypted (API §3 secret-mask rule).
+   * `adhocMode`: validate an ad-hoc run body (API §4.6).
+   */
+  async validate(input: unknown, storedVariables?: unknown, adhocMode?: TaskValidationContext['adhocMode']): Promise<NormalisedTask> {
     const credentialId = outputCredentialId(input);
     const credentialFound = credentialId !== undefined && (await this.credentials.get(credentialId)) !== null;
     const result = validateTask(input, {
@@ -31,6 +34,7 @@ export class TaskInputValidator {
       credentialExists: (id) => credentialFound && id === credentialId,
       newActionId: () => newId('act'),
       storedVariables,
+      adhocMode,
     });
     if ('errors' in result) throw new ValidationFailedError(result.errors);
     return result.task;

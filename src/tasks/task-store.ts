@@ -40,9 +40,20 @@ export class TaskStore {
     return this.writes.run(id, fn);
   }
 
+  /** All stored tasks, newest `updatedAt` first (one repository call). */
+  async list(): Promise<TaskDocument[]> {
+    return plainCopy(await this.repo.list());
+  }
+
+  /** The stored task (secret values encrypted), or null. Ids that cannot exist are not looked up. */
+  async find(id: string): Promise<TaskDocument | null> {
+    const task = taskIdProblem(id) === null ? await this.repo.get(id) : null;
+    return task ? plainCopy(task) : null;
+  }
+
   /** The stored task (secret values encrypted), or 404 TASK_NOT_FOUND. */
   async require(id: string): Promise<TaskDocument> {
-    const task = taskIdProblem(id) === null ? await this.repo.get(id) : null;
+    const task = await this.find(id);
     if (!task) throw notFound('TASK_NOT_FOUND', 'task', id);
     return task;
   }
@@ -50,7 +61,7 @@ export class TaskStore {
   async requireVersion(id: string, versionId: string): Promise<TaskVersion> {
     const version = PLAUSIBLE_STORED_ID.test(versionId) ? await this.repo.getVersion(id, versionId) : null;
     if (!version) throw versionNotFound(id, versionId);
-    return version;
+    return plainCopy(version);
   }
 
   /** Plaintext task document: the id first, the validated fields, then the timestamps. */
@@ -78,4 +89,13 @@ export class TaskStore {
   createdAtOf(stored: TaskDocument, fallback: number): number {
     return typeof stored.createdAt === 'number' ? stored.createdAt : fallback;
   }
+}
+
+/**
+ * Fresh plain objects of this realm. The task model only accepts objects whose prototype is this
+ * realm's Object.prototype, and a repository may return objects made elsewhere (structuredClone
+ * inside a VM context, as under Jest); a JSON round trip normalises them.
+ */
+function plainCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

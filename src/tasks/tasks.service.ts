@@ -32,7 +32,7 @@ export class TasksService {
 
   /** Newest `updatedAt` first, in one repository call. */
   async list(): Promise<TaskView[]> {
-    return (await this.store.repo.list()).map(taskView);
+    return (await this.store.list()).map(taskView);
   }
 
   async listSummaries(): Promise<{ tasks: TaskListItem[] }> {
@@ -55,7 +55,7 @@ export class TasksService {
       await this.input.validate(body); // reports the id problem with every other one
       throw new ValidationFailedError([{ field: 'id', message: taskIdProblem(rawId) ?? 'is not a valid task id' }]);
     }
-    return this.store.exclusive(rawId, async () => this.write(rawId, body, await this.store.repo.get(rawId), snapshotFirst));
+    return this.store.exclusive(rawId, async () => this.write(rawId, body, await this.store.find(rawId), snapshotFirst));
   }
 
   /** PUT: full replace of an existing task; the previous state is versioned (reason `put`). */

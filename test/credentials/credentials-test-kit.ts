@@ -99,7 +99,7 @@ export async function postgresCredentialRows(t: TestApp): Promise<string> {
   }
 }
 
-/** Asserts that no token appears in responses, files under the data dir, logs or stored rows. */
+/** Asserts that no token appears in responses, files under the data dir, logs or stored rows, and that nothing answered 500. */
 export async function expectNoPlaintext(t: TestApp, api: ApiClient, tokens: string[]): Promise<void> {
   const stored = t.storage === 'postgres' ? await postgresCredentialRows(t) : '';
   for (const token of tokens) {
@@ -108,4 +108,6 @@ export async function expectNoPlaintext(t: TestApp, api: ApiClient, tokens: stri
     expect({ token, logs: t.logs.filter((l) => l.includes(token)).length }).toEqual({ token, logs: 0 });
     expect({ token, stored: stored.includes(token) }).toEqual({ token, stored: false });
   }
+  // No request ended in a 500 (the filter logs those at error level).
+  expect(t.logs.filter((l) => l.includes('"unhandled error"') || l.includes('"status":500'))).toEqual([]);
 }

@@ -103,4 +103,28 @@ describe.each(STORAGE_PROVIDERS)('selector finder and user agent, %s storage (AP
     expect((await post({ selection: 'custom', userAgent: 'x'.repeat(512) })).status).toBe(200);
     expect((await api.req<UserAgentBody>('GET', '/api/settings/user-agent')).body.userAgent).toBe('x'.repeat(512));
   });
+
+  it('documents every settings route in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${t.url}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+    const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'GET /api/settings/proxies',
+        'POST /api/settings/proxies',
+        'DELETE /api/settings/proxies',
+        'PUT /api/settings/proxies/{id}',
+        'DELETE /api/settings/proxies/{id}',
+        'POST /api/settings/proxies/import',
+        'POST /api/settings/proxies/default',
+        'POST /api/settings/proxies/rotation',
+        'GET /api/settings/webhook-secret',
+        'GET /api/settings/selector-finder',
+        'POST /api/settings/selector-finder',
+        'GET /api/settings/user-agent',
+        'POST /api/settings/user-agent',
+      ]),
+    );
+    expect(doc.components.schemas).toHaveProperty('ProxyListResponse');
+    expect(doc.components.schemas).toHaveProperty('ImportProxiesDto');
+  });
 });

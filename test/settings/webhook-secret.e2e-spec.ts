@@ -3,19 +3,25 @@ import { StorageStatus } from '../../src/storage/ports/index.js';
 import { WebhookSecretService } from '../../src/settings/webhook-secret/webhook-secret.service.js';
 import { startTestApp, type TestApp } from '../support/app-harness.js';
 import { STORAGE_PROVIDERS } from '../support/storage-matrix.js';
+import { connectionUrl, createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { SettingsClient, storedText } from './support/settings-client.js';
 
 describe.each(STORAGE_PROVIDERS)('webhook secret, %s storage (API §7.3)', (storage) => {
   const dir = makeTempDir();
   const apps: TestApp[] = [];
+  let database: TestDatabase | null = null;
   afterAll(async () => {
     for (const app of apps) await app.close();
+    await database?.cleanup();
     dir.cleanup();
   });
 
   it('generates a secret once, stores it encrypted, and keeps it across a restart', async () => {
-    const first = await startTestApp({ storage, dataDir: dir.dir });
+    // This test owns its storage (one data dir, one database) so a second app can reopen it.
+    database = storage === 'postgres' ? await createTestDatabase('webhook') : null;
+    const env: Record<string, string> = database ? { DB_TYPE: 'postgres', DATABASE_URL: connectionUrl(database.info) } : {};
+    const first = await startTestApp({ storage, dataDir: dir.dir, env });
     apps.push(first);
     const api = new SettingsClient(first);
     const res = await api.req<{ secret: string; source: string }>('GET', '/api/settings/webhook-secret');
@@ -29,14 +35,9 @@ describe.each(STORAGE_PROVIDERS)('webhook secret, %s storage (API §7.3)', (stor
     expect(stored).not.toContain(secret);
     expect(first.logs.some((l) => l.includes(secret))).toBe(false);
 
-    const database = first.config.postgres.url;
-    await first.close();
+    await first.close({ keepData: true });
     apps.pop();
-    const second = await startTestApp({
-      storage,
-      dataDir: dir.dir,
-      env: storage === 'postgres' && database ? { DATABASE_URL: database } : {},
-    });
+    const second = await startTestApp({ storage, dataDir: dir.dir, env });
     apps.push(second);
     // The harness returns before PostgreSQL is connected when the key file already exists.
     await second.app.get(StorageStatus).whenReady();

@@ -12,14 +12,14 @@ export class FreezableTcpProxy {
   ) {}
 
   static async start(targetHost: string, targetPort: number): Promise<FreezableTcpProxy> {
-    let proxy: FreezableTcpProxy | undefined;
-    const server = createServer((client) => proxy?.accept(client, targetHost, targetPort));
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = server.address();
-    proxy = new FreezableTcpProxy(server, typeof address === 'object' && address ? address.port : 0);
+    const proxy = new FreezableTcpProxy(server, typeof address === 'object' && address ? address.port : 0);
+    server.on('connection', (client) => proxy.accept(client, targetHost, targetPort));
     return proxy;
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { constants, type Dirent } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DomainError } from '../../common/errors.js';
+import { invalidCaptureName } from '../capture-errors.js';
 import { isValidCaptureName } from '../capture-name.js';
 import { CaptureExistsError, CaptureStore, type CaptureFileInfo, type OpenCaptureFile } from './capture-store.js';
 
@@ -10,10 +10,6 @@ import { CaptureExistsError, CaptureStore, type CaptureFileInfo, type OpenCaptur
 export const STAGING_DIR_NAME = '.incoming';
 const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
 const STAT_BATCH = 64;
-
-export function invalidCaptureName(): DomainError {
-  return new DomainError('INVALID_NAME', 'Invalid capture name');
-}
 
 /**
  * Capture files in one flat directory (`CAPTURES_DIR`, possibly shared by several instances).

@@ -5,17 +5,13 @@
 import { RunError } from '../run-error.js';
 import type { VariableLookup } from '../templating/lookup.js';
 import { renderText, singleTokenName, toText } from '../templating/render.js';
+import { CONDITION_OPERATORS as MODEL_OPERATORS, type ConditionVarType } from '../../tasks/model/task.types.js';
 import type { RegexTester } from './regex-matcher.js';
 
-export type ConditionVarType = 'string' | 'number' | 'boolean' | 'selector';
+export type { ConditionVarType };
 
-/** Operators per `conditionVarType`, default first. */
-export const CONDITION_OPERATORS: Record<ConditionVarType, readonly string[]> = {
-  string: ['equals', 'not_equals', 'contains', 'starts_with', 'ends_with', 'matches'],
-  number: ['equals', 'not_equals', 'gt', 'gte', 'lt', 'lte'],
-  boolean: ['is_true', 'is_false'],
-  selector: ['exists', 'not_exists'],
-};
+/** The operator table lives with the task model (validation and runner share it). */
+export const CONDITION_OPERATORS: Record<ConditionVarType, readonly string[]> = MODEL_OPERATORS;
 
 /** Accepted with every `conditionVarType`. */
 export const SELECTOR_OPERATORS: readonly string[] = CONDITION_OPERATORS.selector;

@@ -121,6 +121,44 @@ describe('prepareScript: templating and parse', () => {
   });
 });
 
+describe('prepareScript: hostile values end to end', () => {
+  const hostile = [
+    '"; globalThis.pwned = 1; "',
+    "'; globalThis.pwned = 1; '",
+    '`; globalThis.pwned = 1; ${globalThis.pwned = 2}`',
+    '*/ globalThis.pwned = 1; /*',
+    '</script><script>globalThis.pwned = 1</script>',
+    'a\nb\r\nc\u2028d\u2029e',
+    '\\ \\\\ \\"',
+    '/; globalThis.pwned = 1; //',
+    '.*+?^$()[]{}|-',
+    '😀 \uD800',
+  ];
+
+  it.each(hostile.map((v) => [v]))('%p is seen unchanged in every position', async (value) => {
+    const source = [
+      '// comment {$v}',
+      'const inCode = {$v};',
+      'const inDouble = "{$v}";',
+      "const inSingle = '{$v}';",
+      'const inTemplate = `[{$v}]${"|"}[{$v}]`;',
+      'const inRegex = /^{$v}$/.test(vars.v) && /^[{$v}]+$/u.test(vars.v);',
+      '/* {$v} */',
+      '[inCode, inDouble, inSingle, inTemplate, inRegex, globalThis.pwned]',
+    ].join('\n');
+    const vars = { v: value };
+    const { body } = prepare(source, vars);
+    await expect(evaluate(body, vars)).resolves.toEqual([
+      value,
+      value,
+      value,
+      `[${value}]|[${value}]`,
+      true,
+      undefined,
+    ]);
+  });
+});
+
 describe('prepareScript: html binding', () => {
   it.each<[string, boolean]>([
     ['html.length', true],

@@ -316,21 +316,29 @@ function replacementFor(found: Found, value: unknown): string {
 export function substituteJsTemplate(source: string, lookup: VariableLookup): JsTemplateResult {
   const found = new JsScanner(source).scan();
   const substitutions: JsSubstitution[] = [];
-  let code = '';
+  const parts: string[] = [];
+  let length = 0;
+  let lastChar: string | undefined;
   let copied = 0;
+  const append = (text: string): void => {
+    if (text === '') return;
+    parts.push(text);
+    length += text.length;
+    lastChar = text[text.length - 1];
+  };
   for (const item of found) {
-    code += source.slice(copied, item.start);
+    append(source.slice(copied, item.start));
     const text = replacementFor(item, lookup.get(item.name));
     const inCode = item.position === 'code';
     // Keep a literal from fusing with a neighbouring word or number (`return{$x}`, `{$n}.toFixed()`).
-    if (inCode && isIdentPart(code[code.length - 1])) code += ' ';
-    const start = code.length;
-    code += text;
-    substitutions.push({ name: item.name, position: item.position, start, end: code.length });
+    if (inCode && isIdentPart(lastChar)) append(' ');
+    const start = length;
+    append(text);
+    substitutions.push({ name: item.name, position: item.position, start, end: length });
     const next = source[item.end];
-    if (inCode && (isIdentPart(next) || next === '.')) code += ' ';
+    if (inCode && (isIdentPart(next) || next === '.')) append(' ');
     copied = item.end;
   }
-  code += source.slice(copied);
-  return { code, substitutions };
+  append(source.slice(copied));
+  return { code: parts.join(''), substitutions };
 }

@@ -1,6 +1,32 @@
 import { RunError } from '../run-error.js';
-import type { RuntimeMap } from '../templating/lookup.js';
-import { normalizeVarName, setPath } from './set-path.js';
+import { createLookup, type RuntimeMap } from '../templating/lookup.js';
+import { normalizeVarName, setPath, setValueOf } from './set-path.js';
+
+describe('setValueOf (set value: raw or coerced text)', () => {
+  const vars: RuntimeMap = { list: [1, 2], s: ' 42 ', n: 7, o: { a: 1 } };
+  const lookup = createLookup({ vars });
+
+  it.each<[string, unknown]>([
+    ['{$list}', vars.list],
+    [' {$s} ', ' 42 '],
+    ['{$missing}', undefined],
+    ['{$n}', 7],
+    ['{$n}{$n}', 77],
+    ['{$s}', ' 42 '],
+    ['x{$s}', 'x 42 '],
+    ['[{$n}, 1]', [7, 1]],
+    ['{"k": {$o}}', { k: { a: 1 } }],
+    ['true', true],
+    ['', ''],
+    ['  text  ', '  text  '],
+  ])('%p → %p', (value, expected) => {
+    expect(setValueOf(value, lookup)).toEqual(expected);
+  });
+
+  it('keeps the identity of a raw value', () => {
+    expect(setValueOf('{$list}', lookup)).toBe(vars.list);
+  });
+});
 
 describe('setPath (set action)', () => {
   it('sets a top-level variable and returns the value', () => {

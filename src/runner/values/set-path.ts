@@ -1,8 +1,15 @@
 /** The `set` action's dot-path assignment (RUNNER.md §7, `set` row). */
 import { RunError } from '../run-error.js';
-import type { RuntimeMap } from '../templating/lookup.js';
-import { singleTokenName } from '../templating/render.js';
+import type { RuntimeMap, VariableLookup } from '../templating/lookup.js';
+import { renderText, singleTokenName } from '../templating/render.js';
+import { coerceText } from './coerce.js';
 import { isPlainObject, type PlainObject } from './plain-object.js';
+
+/** The value `set` stores: the raw value of a single `{$name}` token, else the rendered text coerced (§7.3). */
+export function setValueOf(value: string, lookup: VariableLookup): unknown {
+  const name = singleTokenName(value);
+  return name === undefined ? coerceText(renderText(value, lookup)) : lookup.get(name);
+}
 
 /** `varName` with an optional `{$…}` wrapper removed. */
 export function normalizeVarName(varName: string): string {

@@ -253,7 +253,7 @@ describe('validateTask: extractionScript', () => {
   ])('rejects %s', (_name, script) => {
     const e = errs(task({ extractionScript: script }));
     expect(e.map((x) => x.field)).toEqual(['extractionScript']);
-    expect(e[0].message).toMatch(/syntax error/);
+    expect(e[0].message).toMatch(/syntax error/i);
   });
 
   it('rejects a script over 256 KiB', () => {
