@@ -5,4 +5,4 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from './src/config/config.schema.js';
 import { dataSourceOptions } from './src/storage/postgres/postgres-options.js';
 
-export default new DataSource(dataSourceOptions(loadConfig(process.env).postgres));
+export default new DataSource(dataSourceOptions(loadConfig(process.env).postgres, { migrations: true }));

@@ -17,6 +17,7 @@ import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { AppValidationPipe } from './http/validation.pipe.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { NetworkModule } from './network/network.module.js';
+import { RunnerModule } from './runner/runner.module.js';
 import { StorageAvailableGuard } from './storage/storage-available.guard.js';
 import { StorageModule } from './storage/storage.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -43,6 +44,7 @@ export class AppModule implements NestModule {
         CapturesModule,
         TasksModule,
         ExecutionsModule,
+        RunnerModule,
       ],
       providers: [
         // Order matters: authenticate (401/429) before the storage check (503), API §1.4.

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, type ErrorCode } from '../common/errors.js';
+import { DomainError, type ErrorCode, ValidationFailedError } from '../common/errors.js';
 import { requestState } from '../common/request-context.js';
 import { APP_LOGGER, type AppLogger } from '../logging/app-logger.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -13,7 +13,6 @@ interface ErrorBody {
 
 /** Maps Nest's built-in HTTP exceptions that can reach clients onto our codes. */
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
-  400: 'VALIDATION_FAILED',
   401: 'UNAUTHORIZED',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE',
@@ -60,14 +59,26 @@ export class HttpExceptionFilter implements ExceptionFilter {
       if (denied instanceof DomainError) return denied;
       return new DomainError('NOT_FOUND', `No route for ${req.method} ${req.path}`, { method: req.method, path: req.path });
     }
-    if (exception instanceof HttpException) {
-      const code = HTTP_STATUS_CODES[exception.getStatus()];
-      if (code) return new DomainError(code, exception.message);
+    if (exception instanceof HttpException || isRouterDecodeError(exception)) {
+      const status = exception instanceof HttpException ? exception.getStatus() : 400;
+      if (status === 400) {
+        // Raised before routing (e.g. a malformed %-escape in the path): authenticate first.
+        const denied = await this.auth.authenticateRequest(req).catch((e: unknown) => e);
+        if (denied instanceof DomainError) return denied;
+        if (/^\/(api\/data\/)?captures\//.test(req.path)) return new DomainError('INVALID_NAME', 'Invalid capture name');
+        return new ValidationFailedError([{ field: 'path', message: 'is not a valid URL path (malformed percent-encoding)' }]);
+      }
+      const code = HTTP_STATUS_CODES[status];
+      if (code) return new DomainError(code, exception instanceof Error ? exception.message : 'Request failed');
     }
     const bodyErr = exception as { type?: string };
     if (bodyErr?.type === 'entity.parse.failed') return new DomainError('INVALID_JSON', 'Request body is not valid JSON');
     return new DomainError('INTERNAL_ERROR', 'Internal server error');
   }
+}
+
+function isRouterDecodeError(e: unknown): e is Error {
+  return e instanceof URIError || (e instanceof Error && (e as { status?: number }).status === 400);
 }
 
 function describe(e: unknown): string {

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { type FieldError, ValidationFailedError } from '../common/errors.js';
+import { isPlainObject } from '../common/plain-object.js';
 
 /** Flattens class-validator errors into `[{field, message}]` with paths like `actions[3].selector`. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -50,8 +51,4 @@ export class AppValidationPipe extends ValidationPipe {
       throw new ValidationFailedError(errors);
     }
   }
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

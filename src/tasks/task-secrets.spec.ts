@@ -58,3 +58,15 @@ describe('TaskSecrets', () => {
     expect(opened.storedVariables).toEqual({ pw: { type: 'string', secret: true }, list: task.variables.list, q: task.variables.q });
   });
 });
+
+describe('TaskSecrets with objects from another realm', () => {
+  it('still encrypts and decrypts secret values', () => {
+    const secrets = new TaskSecrets(fakeBox);
+    const foreignProto = Object.create(null) as object;
+    const foreign = <T extends object>(o: T): T => Object.assign(Object.create(foreignProto) as T, o);
+    const doc = foreign({ id: 't', variables: foreign({ pw: foreign({ type: 'string', value: 'hunter22', secret: true }) }) });
+    const enc = secrets.encryptTask(doc);
+    expect(JSON.stringify(enc)).not.toContain('hunter22');
+    expect(secrets.decryptTask(enc).variables.pw.value).toBe('hunter22');
+  });
+});

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretBox } from '../crypto/secret-box.service.js';
-import { getOwn, hasOwn, isPlainObject, setOwn, type PlainObject } from './model/coerce.js';
+import { getOwn, hasOwn, setOwn, type PlainObject } from './model/coerce.js';
 import { SECRET_MASK } from './model/task.types.js';
 
 /** A stored secret variable value could not be decrypted (wrong SECRET_KEY or damaged data). */
@@ -19,8 +19,16 @@ export interface OpenedTask {
   storedVariables: PlainObject;
 }
 
+/**
+ * Any non-array object. Deliberately looser than the model's isPlainObject: stored tasks may come
+ * from another realm (structuredClone under a VM context), and a secret must never be skipped.
+ */
+function isRecord(v: unknown): v is PlainObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 function isSecretEntry(entry: unknown): entry is PlainObject {
-  return isPlainObject(entry) && getOwn(entry, 'secret') === true && hasOwn(entry, 'value');
+  return isRecord(entry) && getOwn(entry, 'secret') === true && hasOwn(entry, 'value');
 }
 
 /**
@@ -63,10 +71,10 @@ export class TaskSecrets {
     });
     const storedVariables: PlainObject = {};
     const variables = getOwn(opened, 'variables');
-    if (isPlainObject(variables)) {
+    if (isRecord(variables)) {
       for (const name of Object.keys(variables)) {
         const entry = getOwn(variables, name);
-        if (undecryptable.has(name) && isPlainObject(entry)) {
+        if (undecryptable.has(name) && isRecord(entry)) {
           const withoutValue: PlainObject = {};
           for (const key of Object.keys(entry)) if (key !== 'value') setOwn(withoutValue, key, getOwn(entry, key));
           setOwn(storedVariables, name, withoutValue);
@@ -90,7 +98,7 @@ export class TaskSecrets {
   /** Shallow copies of the task and its variables map, with `fn` applied to each secret value. */
   private mapSecretValues<T extends object>(task: T, fn: (name: string, value: unknown) => unknown): T {
     const variables = getOwn(task, 'variables');
-    if (!isPlainObject(variables)) return task;
+    if (!isRecord(variables)) return task;
     const outVars: PlainObject = {};
     for (const name of Object.keys(variables)) {
       const entry = getOwn(variables, name);

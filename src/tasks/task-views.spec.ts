@@ -43,3 +43,13 @@ describe('task views', () => {
     expect(v.snapshot).not.toHaveProperty('versions');
   });
 });
+
+describe('taskView masking of objects from another realm', () => {
+  it('masks secrets even when the objects do not have this realm’s Object.prototype', () => {
+    const foreignProto = Object.create(null) as object;
+    const foreign = <T extends object>(o: T): T => Object.assign(Object.create(foreignProto) as T, o);
+    const doc = foreign({ id: 't', name: 'T', createdAt: 1, updatedAt: 1, variables: foreign({ pw: foreign({ type: 'string', value: 'hunter22', secret: true }) }) });
+    expect(JSON.stringify(taskView(doc))).not.toContain('hunter22');
+    expect((taskView(doc).variables as Record<string, { value: unknown }>).pw.value).toBe(SECRET_MASK);
+  });
+});

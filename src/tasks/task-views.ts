@@ -1,6 +1,6 @@
 import type { TaskDocument, TaskSummary, TaskVersion, TaskVersionMeta } from '../storage/ports/index.js';
 import { getOwn, setOwn, type PlainObject } from './model/coerce.js';
-import { maskTaskSecrets } from './model/secret-variables.js';
+import { SECRET_MASK } from './model/task.types.js';
 
 /** A Task as the API shows it: no `versions`, secret variable values masked (API §3). */
 export type TaskView = PlainObject & { id: string; name: string; createdAt: number; updatedAt: number };
@@ -27,7 +27,33 @@ export interface VersionView {
 export function taskView(doc: TaskDocument | PlainObject): TaskView {
   const out: PlainObject = {};
   for (const key of Object.keys(doc)) if (key !== 'versions') setOwn(out, key, getOwn(doc, key));
-  return maskTaskSecrets(out) as TaskView;
+  const variables = getOwn(doc, 'variables');
+  if (isRecord(variables)) setOwn(out, 'variables', maskVariables(variables));
+  return out as TaskView;
+}
+
+/**
+ * Any non-array object (looser than the model's isPlainObject, which rejects objects from
+ * another realm): masking must never be skipped because of where an object was made.
+ */
+function isRecord(v: unknown): v is PlainObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function maskVariables(variables: PlainObject): PlainObject {
+  const out: PlainObject = {};
+  for (const name of Object.keys(variables)) {
+    const entry = getOwn(variables, name);
+    if (isRecord(entry) && getOwn(entry, 'secret') === true) {
+      const masked: PlainObject = {};
+      for (const key of Object.keys(entry)) setOwn(masked, key, getOwn(entry, key));
+      setOwn(masked, 'value', SECRET_MASK);
+      setOwn(out, name, masked);
+    } else {
+      setOwn(out, name, entry);
+    }
+  }
+  return out;
 }
 
 /** `GET /api/tasks/list` entry: `name` falls back to the id, `description` only when non-empty. */

@@ -201,3 +201,22 @@ describe('failed-authentication rate limit (API §1.3)', () => {
     expect((await call('/api/health')).status).toBe(200);
   });
 });
+
+describe('malformed paths', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('answers 401 without a key and 400 with details with a key, never 500', async () => {
+    const noKey = await fetch(`${t.url}/api/settings/proxies/%ZZ`);
+    expect(noKey.status).toBe(401);
+    const res = await fetch(`${t.url}/api/settings/proxies/%ZZ`, { method: 'PUT', headers: { 'x-api-key': t.apiKey } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'VALIDATION_FAILED', message: expect.any(String), details: [{ field: 'path', message: expect.any(String) }] });
+    const capture = await fetch(`${t.url}/captures/%ZZ`, { headers: { 'x-api-key': t.apiKey } });
+    expect(capture.status).toBe(400);
+    expect(((await capture.json()) as { error: string }).error).toBe('INVALID_NAME');
+  });
+});

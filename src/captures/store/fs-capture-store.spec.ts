@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -86,6 +87,14 @@ describe('FsCaptureStore', () => {
     expect(await store.open(`run4_final_${MS}.png`)).toBeNull();
     expect(await store.delete(`run4_final_${MS}.png`)).toBe(false);
     expect(readFileSync(outside, 'utf8')).toBe('do not touch');
+  });
+
+  it('refuses a FIFO under a valid name without blocking', async () => {
+    const fifo = `run5_final_${MS}.png`;
+    execFileSync('mkfifo', [path.join(dir, fifo)]);
+    expect(await store.open(fifo)).toBeNull();
+    expect(await store.stat(fifo)).toBeNull();
+    expect((await store.list()).map((c) => c.name)).not.toContain(fifo);
   });
 
   it.each(['..', '../outside.txt', '..%2Foutside.txt', 'a\\b', 'x\0', '/etc/passwd', '.incoming', `run1_final_${MS}.png/..`])(

@@ -63,7 +63,8 @@ export class FsCaptureStore extends CaptureStore {
     const file = this.pathFor(name);
     let handle;
     try {
-      handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+      // O_NONBLOCK: a FIFO planted under a valid name must not hang the open (it is then refused as not a file).
+      handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (err) {
       if (isCode(err, 'ENOENT', 'ELOOP', 'ENOTDIR', 'EISDIR')) return null;
       throw err;

@@ -4,7 +4,8 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { StorageUnavailableError } from '../../common/errors.js';
 import type { PostgresConfig } from '../../config/config.schema.js';
 import { describeConnectionError, isConnectionError, probeReason } from './pg-errors.js';
-import { dataSourceOptions, describeTarget, poolOptions } from './postgres-options.js';
+import { POSTGRES_MIGRATIONS } from './migrations/index.js';
+import { MIGRATIONS_TABLE, dataSourceOptions, describeTarget, poolOptions } from './postgres-options.js';
 
 export const RETRY_INTERVAL_MS = 1000;
 export const PROBE_TIMEOUT_MS = 2000;
@@ -36,6 +37,18 @@ function sessionOf(qr: QueryRunner): PgSession {
       return { rows: (result.records ?? []) as R[], rowCount: result.affected ?? 0 };
     },
   };
+}
+
+/**
+ * Read-only check (TypeORM's showMigrations() would create the migrations table, which races
+ * when several instances start at once).
+ */
+async function hasPendingMigrations(ds: DataSource): Promise<boolean> {
+  const [{ present }] = (await ds.query('SELECT to_regclass($1) IS NOT NULL AS present', [MIGRATIONS_TABLE])) as { present: boolean }[];
+  if (!present) return true;
+  const rows = (await ds.query(`SELECT name FROM ${MIGRATIONS_TABLE}`)) as { name: string }[];
+  const applied = new Set(rows.map((r) => r.name));
+  return POSTGRES_MIGRATIONS.some((migration) => !applied.has(new migration().name));
 }
 
 function errorMessage(err: unknown): string {
@@ -155,9 +168,7 @@ export class PostgresConnection {
     let client: pg.PoolClient | undefined;
     try {
       client = (await qr.connect()) as pg.PoolClient;
-      const result = await fn(qr);
-      this.setAvailable();
-      return result;
+      return await fn(qr);
     } catch (err) {
       if (!isConnectionError(err)) throw err;
       // Never hand this connection out again (it may be dead or stuck behind a timed-out query).
@@ -178,10 +189,10 @@ export class PostgresConnection {
 
   private async connectAttempt(): Promise<void> {
     if (this.closed) return;
-    const ds = new DataSource(dataSourceOptions(this.config, (err) => this.onPoolError(err)));
+    const ds = new DataSource(dataSourceOptions(this.config, { onPoolError: (err) => this.onPoolError(err) }));
     try {
       await ds.initialize();
-      const applied = await this.migrate(ds);
+      const applied = (await hasPendingMigrations(ds)) ? await this.migrate() : 0;
       if (this.closed) {
         await ds.destroy();
         return;
@@ -198,8 +209,14 @@ export class PostgresConnection {
     }
   }
 
-  /** Applies pending migrations in one transaction, under an advisory lock. Returns the count. */
-  private async migrate(ds: DataSource): Promise<number> {
+  /**
+   * Applies pending migrations in one transaction, on a separate short-lived DataSource (no
+   * query timeout: a migration may run long), under an advisory lock so that instances starting
+   * together migrate one after the other. Returns how many were applied.
+   */
+  private async migrate(): Promise<number> {
+    const ds = new DataSource(dataSourceOptions(this.config, { migrations: true, onPoolError: () => undefined }));
+    await ds.initialize();
     const lock = ds.createQueryRunner();
     try {
       await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -210,7 +227,8 @@ export class PostgresConnection {
         await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
       }
     } finally {
-      await lock.release();
+      await lock.release().catch(() => undefined);
+      await ds.destroy().catch(() => undefined);
     }
   }
 

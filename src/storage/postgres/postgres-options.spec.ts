@@ -1,7 +1,7 @@
 import type { PostgresConfig } from '../../config/config.schema.js';
 import { POSTGRES_ENTITIES } from './entities/index.js';
 import { POSTGRES_MIGRATIONS } from './migrations/index.js';
-import { CONNECT_TIMEOUT_MS, dataSourceOptions, describeTarget, poolOptions } from './postgres-options.js';
+import { CONNECT_TIMEOUT_MS, QUERY_TIMEOUT_MS, dataSourceOptions, describeTarget, poolOptions } from './postgres-options.js';
 
 const discrete: PostgresConfig = { host: 'db.example', port: 6543, user: 'figr', password: 's3cret-pw', database: 'prod', ssl: false };
 
@@ -41,5 +41,11 @@ describe('postgres options', () => {
     const extra = dataSourceOptions(discrete).extra as Record<string, unknown>;
     expect(extra).toMatchObject({ connectionTimeoutMillis: 2000, keepAlive: true });
     expect(extra).not.toHaveProperty('password');
+  });
+
+  it('limits query time at runtime but not for migrations', () => {
+    expect(poolOptions(discrete).query_timeout).toBe(QUERY_TIMEOUT_MS);
+    expect(poolOptions(discrete, { migrations: true })).not.toHaveProperty('query_timeout');
+    expect(dataSourceOptions(discrete, { migrations: true }).extra).not.toHaveProperty('query_timeout');
   });
 });

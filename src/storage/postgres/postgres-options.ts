@@ -6,7 +6,10 @@ import { POSTGRES_MIGRATIONS } from './migrations/index.js';
 
 /** Connect attempts give up after this long, so a dead or black-holed server is noticed fast. */
 export const CONNECT_TIMEOUT_MS = 2000;
-/** Client-side limit per query: a connection that stops answering is dropped, not reused. */
+/**
+ * Client-side limit per query at runtime: a connection that stops answering is dropped, not
+ * reused. Not applied to migrations, which may legitimately run long.
+ */
 export const QUERY_TIMEOUT_MS = 30_000;
 export const POOL_SIZE = 10;
 export const MIGRATIONS_TABLE = 'migrations';
@@ -19,8 +22,14 @@ const types: pg.CustomTypesConfig = {
     oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+export interface ConnectionPurpose {
+  /** Migrations: no client-side query timeout. */
+  migrations?: boolean;
+  onPoolError?: (err: Error) => void;
+}
+
 /** pg pool options shared by the TypeORM pool and the probe pool. */
-export function poolOptions(config: PostgresConfig): pg.PoolConfig {
+export function poolOptions(config: PostgresConfig, purpose: ConnectionPurpose = {}): pg.PoolConfig {
   const target: pg.PoolConfig = config.url
     ? { connectionString: config.url }
     : { host: config.host, port: config.port, user: config.user, password: config.password, database: config.database };
@@ -29,7 +38,7 @@ export function poolOptions(config: PostgresConfig): pg.PoolConfig {
     ...(config.ssl ? { ssl: true } : {}),
     application_name: 'figranium',
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    query_timeout: QUERY_TIMEOUT_MS,
+    ...(purpose.migrations ? {} : { query_timeout: QUERY_TIMEOUT_MS }),
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     // Short, so connections left hanging by a network partition are gone once it ends (calls
@@ -44,8 +53,8 @@ export function poolOptions(config: PostgresConfig): pg.PoolConfig {
  * migrations are imported classes, never globs. `synchronize` is never on; migrations run at
  * connect time under an advisory lock (see postgres-connection.ts) or through the CLI.
  */
-export function dataSourceOptions(config: PostgresConfig, onPoolError?: (err: Error) => void): DataSourceOptions {
-  const { connectionString: _cs, host: _h, port: _p, user: _u, password: _pw, database: _d, ssl: _s, ...extra } = poolOptions(config);
+export function dataSourceOptions(config: PostgresConfig, purpose: ConnectionPurpose = {}): DataSourceOptions {
+  const { connectionString: _cs, host: _h, port: _p, user: _u, password: _pw, database: _d, ssl: _s, ...extra } = poolOptions(config, purpose);
   return {
     type: 'postgres',
     ...(config.url
@@ -62,7 +71,7 @@ export function dataSourceOptions(config: PostgresConfig, onPoolError?: (err: Er
     poolSize: POOL_SIZE,
     connectTimeoutMS: CONNECT_TIMEOUT_MS,
     extra,
-    ...(onPoolError ? { poolErrorHandler: onPoolError } : {}),
+    ...(purpose.onPoolError ? { poolErrorHandler: purpose.onPoolError } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 
 const VERSION_FLAG_VALUES = ['true', 'false', '1', '0', ''];
 
@@ -12,9 +12,8 @@ export class UpsertTaskQuery {
 
 export class RollbackTaskDto {
   @ApiProperty({ example: 'ver_01JD8Z6W5X3M9Q2R7T4V1B0C8N' })
-  @IsDefined({ message: 'is required' })
-  @IsString({ message: 'must be a string' })
-  @Length(1, 200, { message: 'must be 1 to 200 characters' })
+  // One rule, so a bad value yields one message.
+  @Matches(/^[\s\S]{1,200}$/, { message: 'is required: a string of 1 to 200 characters' })
   versionId: string;
 }
 

@@ -1,15 +1,12 @@
+import { isPlainObject } from '../../common/plain-object.js';
+
+export { isPlainObject };
 /**
  * Low-level helpers for validating untrusted task input: type coercion (RUNNER §2.1) and
  * prototype-safe object access/construction (keys such as `__proto__` stay plain own data).
  */
 
 export type PlainObject = Record<string, unknown>;
-
-export function isPlainObject(v: unknown): v is PlainObject {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 export function hasOwn(o: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
