@@ -9,6 +9,8 @@ import type { AppConfig } from './config/config.schema.js';
 import { requestLogMiddleware } from './http/request-log.middleware.js';
 import { requestIdMiddleware } from './http/request-id.middleware.js';
 import { createPino, PinoNestLogger } from './logging/app-logger.js';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 export interface CreateAppOptions {
   logger?: Logger;
@@ -39,6 +41,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
   app.use(requestLogMiddleware(logger));
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['x-request-id', 'X-Execution-Id', 'Location'] });
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });

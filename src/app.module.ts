@@ -16,6 +16,7 @@ import { bodyMiddleware } from './http/body.middleware.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { AppValidationPipe } from './http/validation.pipe.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { NetworkModule } from './network/network.module.js';
 import { RunnerModule } from './runner/runner.module.js';
 import { StorageAvailableGuard } from './storage/storage-available.guard.js';
@@ -39,6 +40,7 @@ export class AppModule implements NestModule {
         CryptoModule,
         NetworkModule,
         HealthModule,
+        MetricsModule,
         SettingsModule,
         CredentialsModule,
         CapturesModule,

@@ -7,5 +7,6 @@ import { StorageHealthIndicator } from './storage.health.js';
   imports: [TerminusModule],
   controllers: [HealthController],
   providers: [StorageHealthIndicator],
+  exports: [StorageHealthIndicator],
 })
 export class HealthModule {}

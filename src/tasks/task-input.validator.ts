@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.service.js';
 import { CredentialRepository } from '../storage/ports/index.js';
 import { getOwn, isPlainObject } from './model/coerce.js';
 import type { NormalisedTask } from './model/task.types.js';
+import { unsafeTextFields } from './text-safety.js';
 import { validateTask, type TaskValidationContext } from './model/validate-task.js';
 
 /** Ids that can exist at all; anything else is not looked up (keeps NUL bytes and huge strings away from storage). */
@@ -36,7 +37,8 @@ export class TaskInputValidator {
       storedVariables,
       adhocMode,
     });
-    if ('errors' in result) throw new ValidationFailedError(result.errors);
+    const unsafe = unsafeTextFields(input);
+    if ('errors' in result || unsafe.length > 0) throw new ValidationFailedError([...('errors' in result ? result.errors : []), ...unsafe]);
     return result.task;
   }
 }

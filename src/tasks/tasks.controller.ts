@@ -9,7 +9,7 @@ import {
   TaskVersionListResponse,
   TaskVersionResponse,
 } from './dto/task-responses.js';
-import { TaskBodySchema, TaskSchema, TaskVariableSchema } from './dto/task.schema.js';
+import { TaskBodySchema, TaskPatchSchema, TaskSchema, TaskVariableSchema } from './dto/task.schema.js';
 import { TaskVersionsService } from './task-versions.service.js';
 import type { TaskListItem, TaskView, VersionListItem, VersionView } from './task-views.js';
 import { TasksService, type PatchResult } from './tasks.service.js';
@@ -59,7 +59,7 @@ export class TasksController {
   @Patch(':id')
   @ApiOperation({ summary: 'JSON Merge Patch (RFC 7396) of a stored task' })
   @ApiConsumes('application/json', 'application/merge-patch+json')
-  @ApiBody({ type: TaskBodySchema, description: 'Partial task: objects merge, arrays replace, null removes.' })
+  @ApiBody({ type: TaskPatchSchema, description: 'Partial task: objects merge, arrays replace, null removes.' })
   @ApiOkResponse({ type: PatchTaskResponse })
   patch(@Param('id') id: string, @Body() body: unknown): Promise<PatchResult> {
     return this.tasks.patch(id, body);

@@ -156,6 +156,21 @@ describe.each(STORAGE_PROVIDERS)('tasks CRUD (%s storage)', (storage) => {
       expect((malformed.body as ErrorBody).error).toBe('INVALID_JSON');
     });
 
+    it('refuses text no storage provider can hold (U+0000, unpaired surrogates) with 400, never 500', async () => {
+      const cases: Array<[string, string[]]> = [
+        ['{"name":"a\\u0000b"}', ['name']],
+        ['{"name":"\\ud800x"}', ['name']],
+        ['{"name":"x","description":"\\udc00"}', ['description']],
+        ['{"name":"x","custom":{"k\\u0000":1}}', ['custom.k\u0000']],
+        ['{"name":"x","actions":[{"type":"click","selector":"a\\u0000"}]}', ['actions[0].selector']],
+      ];
+      for (const [body, fields] of cases) {
+        const res = await api.call('POST', '/api/tasks', body);
+        expect({ body, status: res.status, res: res.body }).toEqual({ body, status: 400, res: validationFailed(fields) });
+      }
+      expect((await api.create({ name: 'Emoji 😀 ok' })).status).toBe(200);
+    });
+
     it('rejects a task over MAX_TASK_BYTES with field task', async () => {
       const big = await api.create({ name: 'Big', blob: 'x'.repeat(t.config.maxTaskBytes) });
       expect(big.status).toBe(400);

@@ -22,7 +22,9 @@ describe.each(STORAGE_PROVIDERS)('1,000 stored tasks (%s storage)', (storage) =>
     ids.push(...created.map((c) => c.id));
   });
   afterAll(async () => t?.close());
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   /** Spies on every TaskRepository method of the running app. */
   const spyRepository = () => {

@@ -54,9 +54,9 @@ type ColumnField = keyof typeof COLUMNS;
 /** Optional fields: a patch that sets them to undefined removes them. */
 const CLEARABLE = new Set<string>(['error', 'errorCode']);
 
-const SUMMARY_COLUMNS = Object.values(COLUMNS).join(', ');
-export const SUMMARY_SELECT = SUMMARY_COLUMNS;
-export const RECORD_SELECT = `${SUMMARY_COLUMNS}, record`;
+/** Column lists for SELECT / RETURNING: summaries (list) and full records. */
+export const SUMMARY_SELECT = Object.values(COLUMNS).join(', ');
+export const RECORD_SELECT = `${SUMMARY_SELECT}, record`;
 
 function isColumnField(key: string): key is ColumnField {
   return Object.hasOwn(COLUMNS, key);

@@ -118,7 +118,3 @@ export function uniqueViolation(err: unknown): UniqueViolation | null {
   }
   return null;
 }
-
-export function isForeignKeyViolation(err: unknown): boolean {
-  return codeOf(err) === '23503';
-}

@@ -1,5 +1,3 @@
-import type { PgLogger, PgSession } from './postgres-connection.js';
-import { PostgresConnection } from './postgres-connection.js';
 import {
   ExecutionRepository,
   UniqueConflictError,
@@ -15,6 +13,7 @@ import { buildListQuery } from './execution-list-query.js';
 import { RECORD_SELECT, patchToSet, recordToInsert, rowToRecord, rowToSummary, type ExecutionRow } from './execution-row.js';
 import { toJsonb } from './jsonb.js';
 import { uniqueViolation } from './pg-errors.js';
+import type { PgLogger, PgSession, PostgresConnection } from './postgres-connection.js';
 
 const ACTIVE_PHASES: Phase[] = ['queued', 'running'];
 

@@ -141,11 +141,6 @@ export class PostgresConnection {
     });
   }
 
-  /** The DataSource once connected (tests and tooling); null before. */
-  get dataSourceOrNull(): DataSource | null {
-    return this.dataSource;
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath, PartialType } from '@nestjs/swagger';
 import { EXTRACTION_FORMATS, TASK_MODES, VARIABLE_TYPES } from '../model/task.types.js';
 
 /**
@@ -136,3 +136,6 @@ export class TaskSchema extends TaskBodySchema {
   @ApiProperty({ description: 'Epoch milliseconds.' })
   updatedAt: number;
 }
+
+/** PATCH body: any subset of the task (JSON Merge Patch; `null` removes a member). */
+export class TaskPatchSchema extends PartialType(TaskBodySchema) {}

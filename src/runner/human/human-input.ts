@@ -1,0 +1,206 @@
+/**
+ * Human-like input (RUNNER §12): pointer moves, dead clicks, idle drifts and typing. Nothing is
+ * injected into the page; every pause ends at once when the action's signal aborts.
+ */
+import type { Page } from 'playwright';
+import type { NormalisedTask } from '../../tasks/model/task.types.js';
+import { raceAbort, sleep } from '../interpreter/abort.js';
+import { glidePath, hopStart, hopSteps, type Point } from './pointer-path.js';
+import { cryptoRandom, type RandomSource } from './random.js';
+import { typingPlan } from './typing-plan.js';
+
+export interface HumanOptions {
+  humanTyping: boolean;
+  naturalTyping: boolean;
+  allowTypos: boolean;
+  cursorGlide: boolean;
+  randomizeClicks: boolean;
+  deadClicks: boolean;
+  idleMovements: boolean;
+  overscroll: boolean;
+  fatigue: boolean;
+}
+
+/** Added stealth delay per action, typing excepted (RUNNER §12). */
+export const MAX_ADDED_DELAY_MS = 2000;
+const DEAD_CLICK_SHARE = 0.3;
+const FATIGUE_PAUSE_CHANCE = 0.05;
+
+export function humanOptionsFromTask(task: Pick<NormalisedTask, 'humanTyping' | 'stealth'>): HumanOptions {
+  const s = task.stealth ?? {};
+  return {
+    humanTyping: task.humanTyping === true,
+    naturalTyping: s.naturalTyping === true,
+    allowTypos: s.allowTypos === true,
+    cursorGlide: s.cursorGlide === true || (s as { humanCursor?: unknown }).humanCursor === true,
+    randomizeClicks: s.randomizeClicks === true,
+    deadClicks: s.deadClicks === true,
+    idleMovements: s.idleMovements === true,
+    overscroll: s.overscroll === true,
+    fatigue: s.fatigue === true,
+  };
+}
+
+/** Delays of one action: fatigue-scaled, stealth delays capped at 2 s in total. */
+export class ActionPacing {
+  private budget = MAX_ADDED_DELAY_MS;
+
+  constructor(
+    readonly signal: AbortSignal,
+    private readonly multiplier: number,
+  ) {}
+
+  /** A stealth pause; nothing once the action's 2 s allowance is used up. */
+  async stealthDelay(ms: number): Promise<void> {
+    const wanted = Math.round(ms * this.multiplier);
+    const granted = Math.max(0, Math.min(wanted, this.budget));
+    this.budget -= granted;
+    if (granted > 0) await sleep(granted, this.signal);
+  }
+
+  /** A pause between keystrokes (not capped). */
+  async typingDelay(ms: number): Promise<void> {
+    const scaled = Math.round(ms * this.multiplier);
+    if (scaled > 0) await sleep(scaled, this.signal);
+  }
+}
+
+/** In-page hit test: true when nothing interactive is at (x, y). Serialised by Playwright. */
+function isNeutralPoint([x, y]: [number, number]): boolean {
+  const hit = document.elementFromPoint(x, y);
+  if (!hit) return false;
+  const interactive =
+    'a,button,input,select,textarea,label,option,summary,details,video,audio,iframe,[onclick],[role=button],[role=link],[role=checkbox],[contenteditable]:not([contenteditable=false]),[tabindex]';
+  for (let el: Element | null = hit; el; el = el.parentElement) if (el.matches(interactive)) return false;
+  return true;
+}
+
+export class HumanInput {
+  private pointer: Point | null = null;
+  private actionsDone = 0;
+
+  constructor(
+    private readonly page: Page,
+    readonly options: HumanOptions,
+    private readonly random: RandomSource = cryptoRandom,
+  ) {}
+
+  /** Starts an action's pacing; with `fatigue`, sometimes pauses first (5 %, 120–480 ms). */
+  async beginAction(signal: AbortSignal): Promise<ActionPacing> {
+    const multiplier = this.options.fatigue ? Math.min(1.5, 1 + 0.02 * this.actionsDone) : 1;
+    this.actionsDone++;
+    const pacing = new ActionPacing(signal, multiplier);
+    if (this.options.fatigue && this.random.chance(FATIGUE_PAUSE_CHANCE)) await pacing.stealthDelay(this.random.int(120, 480));
+    return pacing;
+  }
+
+  get pointerPosition(): Point | null {
+    return this.pointer;
+  }
+
+  async viewport(): Promise<{ width: number; height: number }> {
+    const size = this.page.viewportSize();
+    if (size) return size;
+    return this.page.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight }));
+  }
+
+  /** Moves the pointer to `to`: a glide from the last position, or a short hop. */
+  async moveTo(to: Point, pacing: ActionPacing): Promise<void> {
+    if (this.options.cursorGlide) {
+      const from = this.pointer ?? (await this.randomViewportPoint());
+      const glide = glidePath(from, to, this.random);
+      for (const point of glide.points) {
+        await this.page.mouse.move(point.x, point.y);
+        await pacing.stealthDelay(glide.stepMs);
+      }
+    } else {
+      const start = hopStart(to, this.random);
+      await this.page.mouse.move(start.x, start.y);
+      await this.page.mouse.move(to.x, to.y, { steps: hopSteps(this.random) });
+    }
+    this.pointer = { ...to };
+  }
+
+  /** Moves along the path to `to` while a button is held (drag): glide or stepped line. */
+  async dragMoveTo(to: Point, pacing: ActionPacing): Promise<void> {
+    if (this.options.cursorGlide) {
+      await this.moveTo(to, pacing);
+      return;
+    }
+    await this.page.mouse.move(to.x, to.y, { steps: this.random.int(10, 20) });
+    this.pointer = { ...to };
+  }
+
+  /** With `deadClicks`: before 30 % of clicks, one click on a neutral point of the viewport. */
+  async maybeDeadClick(pacing: ActionPacing): Promise<void> {
+    if (!this.options.deadClicks || !this.random.chance(DEAD_CLICK_SHARE)) return;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const point = await this.randomViewportPoint();
+      if (!(await this.page.evaluate(isNeutralPoint, [point.x, point.y] as [number, number]))) continue;
+      await this.moveTo(point, pacing);
+      await this.page.mouse.click(point.x, point.y);
+      await pacing.stealthDelay(this.random.int(60, 180));
+      return;
+    }
+  }
+
+  /** A wait of exactly `ms`; with `idleMovements` the pointer drifts every 0.5–2 s meanwhile. */
+  async idle(ms: number, signal: AbortSignal): Promise<void> {
+    const end = Date.now() + ms;
+    if (!this.options.idleMovements) {
+      await sleep(ms, signal);
+      return;
+    }
+    for (;;) {
+      const left = end - Date.now();
+      if (left <= 0) return;
+      await sleep(Math.min(left, this.random.int(500, 2000)), signal);
+      if (Date.now() >= end) return;
+      await this.drift().catch(() => undefined); // a page busy navigating must not fail a wait
+    }
+  }
+
+  /** Types `text` into the focused element: instantly, or key by key with `humanTyping`. */
+  async typeText(text: string, sensitive: boolean, pacing: ActionPacing): Promise<void> {
+    if (!this.options.humanTyping) {
+      if (text !== '') await this.page.keyboard.insertText(text);
+      return;
+    }
+    const plan = typingPlan(text, { naturalTyping: this.options.naturalTyping, allowTypos: this.options.allowTypos && !sensitive }, this.random);
+    for (const step of plan) {
+      if (step.kind === 'insert') {
+        await this.page.keyboard.insertText(step.text);
+        continue;
+      }
+      await pacing.typingDelay(step.delayBefore);
+      if (step.kind === 'key') await this.page.keyboard.type(step.text);
+      else await this.page.keyboard.press('Backspace');
+    }
+  }
+
+  /** Key down, a 30–90 ms hold, key up. */
+  async pressKey(key: string, pacing: ActionPacing): Promise<void> {
+    const hold = this.random.int(30, 90);
+    await raceAbort(this.page.keyboard.press(key, { delay: hold }), pacing.signal);
+  }
+
+  private async drift(): Promise<void> {
+    const { width, height } = await this.viewport();
+    const from = this.pointer ?? { x: width / 2, y: height / 2 };
+    const to = {
+      x: clamp(from.x + this.random.int(-40, 40), 1, width - 2),
+      y: clamp(from.y + this.random.int(-40, 40), 1, height - 2),
+    };
+    await this.page.mouse.move(to.x, to.y, { steps: this.random.int(3, 8) });
+    this.pointer = to;
+  }
+
+  private async randomViewportPoint(): Promise<Point> {
+    const { width, height } = await this.viewport();
+    return { x: this.random.int(5, Math.max(5, width - 6)), y: this.random.int(5, Math.max(5, height - 6)) };
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.max(min, Math.min(max, value));
+}
