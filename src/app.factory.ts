@@ -31,18 +31,28 @@ export function buildOpenApiDocument(app: NestExpressApplication) {
 /** Builds the fully configured Nest application (used by main.ts, tests and benchmarks). */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = options.logger ?? createPino(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
-    bodyParser: false,
-    logger: new PinoNestLogger(logger),
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), appOptions(logger));
+  return configureApp(app, config, logger);
+}
+
+/** Options every Nest application of this server is created with. */
+export function appOptions(logger: Logger) {
+  return { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false } as const;
+}
+
+/**
+ * Middleware, shutdown hooks, Swagger and init for an application built from
+ * `AppModule.forRoot(config, logger)` (tests build it through Test.createTestingModule to
+ * override providers).
+ */
+export async function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
   app.use(requestLogMiddleware(logger));
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['x-request-id', 'X-Execution-Id', 'Location'] });
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['x-request-id', 'X-Execution-Id', 'Location', 'Retry-After', 'Preference-Applied', 'Idempotent-Replayed'] });
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   await app.init();

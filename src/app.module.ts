@@ -9,7 +9,9 @@ import type { AppConfig } from './config/config.schema.js';
 import { ConfigModule } from './config/config.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
+import { ExecutionEventsModule } from './executions/events/execution-events.module.js';
 import { ExecutionsModule } from './executions/executions.module.js';
+import { WebhooksModule } from './executions/webhooks/webhooks.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { bodyMiddleware } from './http/body.middleware.js';
@@ -45,7 +47,10 @@ export class AppModule implements NestModule {
         CredentialsModule,
         CapturesModule,
         TasksModule,
+        // Before ExecutionsModule: its `GET stream` must be routed before `GET :id`.
+        ExecutionEventsModule,
         ExecutionsModule,
+        WebhooksModule,
         RunnerModule,
       ],
       providers: [

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
+
+// Monotonic: ids made in the same millisecond still sort in creation order.
+const ulid = monotonicFactory();
 
 export type IdPrefix = 'task' | 'exec' | 'ver' | 'cred' | 'run' | 'act' | 'dlv' | 'hdf';
 

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { DomainError } from '../common/errors.js';
+import { DomainError, ValidationFailedError } from '../common/errors.js';
 import { requestState } from '../common/request-context.js';
+import { unsafeTextFields } from '../common/text-safety.js';
 
 const JSON_TYPE = /^application\/(?:json|[^;\s]+\+json)\s*(?:;|$)/i;
 
@@ -24,6 +25,9 @@ export function bodyMiddleware(limitBytes: number) {
           } catch {
             return next(new DomainError('INVALID_JSON', 'Request body is not valid JSON'));
           }
+          // Not every storage provider can hold U+0000 or lone surrogates: refuse them for all.
+          const unsafe = unsafeTextFields(req.body, 20, 'body');
+          if (unsafe.length > 0) return next(new ValidationFailedError(unsafe));
         }
       }
       requestState(req).bodyParsed = true;

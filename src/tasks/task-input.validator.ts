@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.service.js';
 import { CredentialRepository } from '../storage/ports/index.js';
 import { getOwn, isPlainObject } from './model/coerce.js';
 import type { NormalisedTask } from './model/task.types.js';
-import { unsafeTextFields } from './text-safety.js';
+import { unsafeTextFields } from '../common/text-safety.js';
 import { validateTask, type TaskValidationContext } from './model/validate-task.js';
 
 /** Ids that can exist at all; anything else is not looked up (keeps NUL bytes and huge strings away from storage). */

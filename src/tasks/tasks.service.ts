@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { notFound, ValidationFailedError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_LOGGER, type AppLogger } from '../logging/app-logger.js';
+import type { TaskDocument } from '../storage/ports/index.js';
 import { jsonEqual } from './json-equal.js';
 import { applyMergePatch, MergePatchTooDeepError } from './merge-patch.js';
 import { getOwn, hasOwn, isBlankInput, isPlainObject, setOwn, type PlainObject } from './model/coerce.js';
@@ -111,7 +112,7 @@ export class TasksService {
   private async write(
     id: string,
     body: PlainObject,
-    stored: Awaited<ReturnType<TaskStore['require']>> | null,
+    stored: TaskDocument | null,
     snapshotFirst: boolean,
     reason: 'post' | 'put' = 'post',
   ): Promise<TaskView> {

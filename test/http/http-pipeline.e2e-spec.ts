@@ -219,4 +219,16 @@ describe('malformed paths', () => {
     expect(capture.status).toBe(400);
     expect(((await capture.json()) as { error: string }).error).toBe('INVALID_NAME');
   });
+
+  it('refuses U+0000 and lone surrogates anywhere in a JSON body with the field path (both providers store the same)', async () => {
+    const res = await fetch(`${t.url}/api/settings/selector-finder`, {
+      method: 'POST',
+      headers: { 'x-api-key': t.apiKey, 'content-type': 'application/json' },
+      body: '{"finder":"highlight","extra":{"a\\u0000b":1,"list":["ok","\\ud800"]}}',
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; details: Array<{ field: string }> };
+    expect(body.error).toBe('VALIDATION_FAILED');
+    expect(body.details.map((d) => d.field).sort()).toEqual(['extra.a\u0000b', 'extra.list[1]']);
+  });
 });

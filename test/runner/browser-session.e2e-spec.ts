@@ -30,7 +30,7 @@ describe('browser sessions (private networks allowed)', () => {
       const browsers = new Set<Browser>();
       const contexts = new Set<BrowserContext>();
       const pids = new Set<number>();
-      const launchesBefore = pool.stats().launchesOk;
+      const launchesBefore = pool.stats().launchesOk; // 0: this is the first session of the app
       for (let i = 0; i < 20; i++) {
         const { session } = await openSession(t);
         const browser = session.context.browser();
@@ -63,7 +63,7 @@ describe('browser sessions (private networks allowed)', () => {
       await eventually(() => !first.isConnected(), 10_000, 'retired browser to close');
       expect(pool.stats().size).toBe(1);
       await s22.session.close();
-      expect(pool.stats().launchesOk).toBe(launchesBefore + 1);
+      expect(pool.stats().launchesOk).toBe(launchesBefore + 2);
     });
 
     it('reports crashed when the browser process is killed; the next session gets a fresh browser', async () => {
@@ -166,6 +166,31 @@ describe('browser sessions (private networks allowed)', () => {
       expect(site.requests.count('/redirect')).toBeGreaterThan(0);
       expect(opened.session.lastBlockedNavigation()).toMatchObject({ seq: 1, code: 'PRIVATE_NETWORK_BLOCKED', url: 'http://host.docker.internal/secret' });
       expect(opened.logs('warn').some((m) => m.startsWith('Blocked navigation to http://host.docker.internal/secret'))).toBe(true);
+      await opened.session.close();
+    });
+
+    it('checks redirect hops of sub-resources and cross-site frames too', async () => {
+      const opened = await openSession(t);
+      await opened.session.navigate(`${site.url}/form.html`, { ...NAV, signal: signal() });
+      const crossSite = site.url.replace('127.0.0.1', 'localhost');
+      await opened.session.page.evaluate(
+        ({ own, other }) => {
+          const img = document.createElement('img');
+          img.src = `${own}/redirect?to=http://host.docker.internal/pixel.png`;
+          document.body.append(img);
+          const frame = document.createElement('iframe');
+          frame.src = `${other}/redirect?to=http://host.docker.internal/frame.html`;
+          document.body.append(frame);
+        },
+        { own: site.url, other: crossSite },
+      );
+      await eventually(() => opened.logs('warn').filter((m) => m.includes('host.docker.internal')).length >= 2, 5000, 'both hops blocked');
+      const warnings = opened.logs('warn');
+      expect(warnings).toContain('Blocked request to http://host.docker.internal/pixel.png: host.docker.internal is always refused');
+      expect(warnings).toContain('Blocked request to http://host.docker.internal/frame.html: host.docker.internal is always refused');
+      // A sub-frame navigation is not the main page's.
+      expect(opened.session.lastBlockedNavigation()).toBeNull();
+      expect(opened.session.page.url()).toBe(`${site.url}/form.html`);
       await opened.session.close();
     });
 

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from '../../src/app.factory.js';
+import { Test } from '@nestjs/testing';
+import type { Logger } from 'pino';
+import { appOptions, configureApp, createApp } from '../../src/app.factory.js';
+import { AppModule } from '../../src/app.module.js';
 import { INITIAL_KEY_FILE } from '../../src/auth/api-key.service.js';
 import { type AppConfig, loadConfig } from '../../src/config/config.schema.js';
 import { createPino } from '../../src/logging/app-logger.js';
@@ -33,6 +36,23 @@ export interface TestAppOptions {
   storage?: StorageProvider;
   /** Reuse a data directory (e.g. to restart on the same storage). */
   dataDir?: string;
+  /** Providers replaced everywhere in the app (e.g. a fake TaskRunner), via Test.createTestingModule. */
+  overrides?: ProviderOverride[];
+}
+
+export interface ProviderOverride {
+  provide: unknown;
+  useValue: unknown;
+}
+
+/** The real app; with overrides it is compiled through @nestjs/testing so they replace the real providers. */
+async function buildApp(config: AppConfig, logger: Logger, overrides: ProviderOverride[]): Promise<NestExpressApplication> {
+  if (overrides.length === 0) return createApp(config, { logger });
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, logger)] });
+  for (const o of overrides) builder = builder.overrideProvider(o.provide).useValue(o.useValue);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>(appOptions(logger));
+  return configureApp(app, config, logger);
 }
 
 async function waitFor<T>(fn: () => T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -66,7 +86,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const logger = createPino(config, sink);
-  const app = await createApp(config, { logger });
+  const app = await buildApp(config, logger, options.overrides ?? []);
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const keyFile = path.join(dataDir, INITIAL_KEY_FILE);

@@ -59,13 +59,13 @@ export class ExecutionStreamService implements BeforeApplicationShutdown {
    * so an execution created in between is not missed.
    */
   async streamRunId(res: SseResponse, runId: string, lastEventId: string | undefined): Promise<void> {
-    let createdId: string | null = null;
-    let onCreated: ((executionId: string) => void) | null = null;
+    // Filled in by the creation listener, which may fire at any await below.
+    const waiting: { createdId: string | null; onCreated: ((executionId: string) => void) | null } = { createdId: null, onCreated: null };
     const stopWaiting = this.bus.onCreated((notice) => {
       if (notice.runId !== runId) return;
       stopWaiting();
-      if (onCreated) onCreated(notice.executionId);
-      else createdId = notice.executionId;
+      if (waiting.onCreated) waiting.onCreated(notice.executionId);
+      else waiting.createdId = notice.executionId;
     });
     let found: ExecutionRecord | null;
     try {
@@ -90,9 +90,9 @@ export class ExecutionStreamService implements BeforeApplicationShutdown {
         })
         .catch((err: unknown) => this.failed(client, executionId, err));
     };
-    if (createdId !== null) return attach(createdId, true);
+    if (waiting.createdId !== null) return attach(waiting.createdId, true);
     client.send(eventFrame('ready', { executionId: null, runId, phase: null }));
-    onCreated = (executionId) => attach(executionId, false);
+    waiting.onCreated = (executionId) => attach(executionId, false);
   }
 
   beforeApplicationShutdown(): void {

@@ -7,6 +7,11 @@ export interface BrowserLease {
   /** Resolves (never rejects) when this browser disconnects or crashes. */
   readonly disconnected: Promise<Error>;
   isConnected(): boolean;
+  /**
+   * True when the browser-wide network guard (CDP request interception, every hop) is installed;
+   * otherwise the session must route the context itself.
+   */
+  readonly networkGuarded: boolean;
   /** The browser's own user agent (RUNNER §11.2 `system` starts from it). */
   userAgent(): Promise<string>;
   /**

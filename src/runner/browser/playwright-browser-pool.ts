@@ -4,10 +4,12 @@ import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.service.js';
 import type { BrowserAvailability } from '../../health/readiness-sources.js';
 import { APP_LOGGER, type AppLogger } from '../../logging/app-logger.js';
+import { UrlGuard } from '../../network/url-guard.service.js';
 import { RunError } from '../run-error.js';
 import { raceAbort, sleep, withTimeout } from './abortable.js';
 import { BrowserPool, type BrowserLease, type BrowserPoolStats } from './browser-pool.js';
 import { chromiumLaunchArgs, resolveChromiumExecutable, systemExecutableProbe, type ResolvedExecutable } from './chromium-launch.js';
+import { installBrowserNetworkGuard } from './network-guard.js';
 import { PooledBrowser } from './pooled-browser.js';
 
 /** RUNNER §11.1: no browser within this time → BROWSER_LAUNCH_FAILED. */
@@ -44,6 +46,7 @@ export class PlaywrightBrowserPool extends BrowserPool implements OnModuleDestro
     @Inject(APP_CONFIG) private readonly config: PoolConfig,
     @Inject(APP_LOGGER) private readonly logger: AppLogger,
     private readonly clock: Clock,
+    private readonly guard: UrlGuard,
   ) {
     super();
   }
@@ -106,7 +109,7 @@ export class PlaywrightBrowserPool extends BrowserPool implements OnModuleDestro
       if (remaining <= 0 || this.destroyed) break;
       try {
         const browser = await this.launchBrowser(remaining);
-        return this.register(browser);
+        return await this.register(browser);
       } catch (err) {
         this.launchesFailed++;
         this.lastAttempt = 'failed';
@@ -158,7 +161,12 @@ export class PlaywrightBrowserPool extends BrowserPool implements OnModuleDestro
     return root || this.config.browser.noSandbox;
   }
 
-  private register(browser: Browser): PooledBrowser {
+  /** Installs the browser-wide guard before the browser takes any context. Protected for tests. */
+  protected installGuard(browser: Browser): Promise<boolean> {
+    return installBrowserNetworkGuard(browser, this.guard);
+  }
+
+  private async register(browser: Browser): Promise<PooledBrowser> {
     this.launchesOk++;
     this.lastAttempt = 'ok';
     this.reconnectDelay = BACKOFF_START_MS;
@@ -166,6 +174,8 @@ export class PlaywrightBrowserPool extends BrowserPool implements OnModuleDestro
     this.browsers.add(entry);
     browser.on('disconnected', () => this.onDisconnected(entry));
     if (!browser.isConnected()) this.onDisconnected(entry);
+    entry.networkGuarded = await this.installGuard(browser).catch(() => false);
+    if (!entry.networkGuarded) this.logger.warn({ browserId: entry.id }, 'browser-wide network guard unavailable (no CDP); contexts are routed instead, redirect hops are not checked');
     const maxAgeMs = this.config.browser.maxAgeMinutes * 60_000;
     entry.ageTimer = setTimeout(() => this.retire(entry, 'max age reached'), maxAgeMs);
     entry.ageTimer.unref();
@@ -191,6 +201,7 @@ export class PlaywrightBrowserPool extends BrowserPool implements OnModuleDestro
       browser: entry.browser,
       disconnected: entry.disconnected,
       isConnected: () => entry.connected,
+      networkGuarded: entry.networkGuarded,
       userAgent: () => entry.userAgent(),
       release: (options) => {
         if (released) return;

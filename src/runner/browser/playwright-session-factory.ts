@@ -17,7 +17,7 @@ import { BrowserPool, type BrowserLease } from './browser-pool.js';
 import { BrowserSessionFactory, type BrowserSession, type OpenSessionRequest, type StorageStateShape } from './browser-session.js';
 import { buildContextOptions, pickViewport, proxyLogName, type Viewport } from './context-options.js';
 import { ContextDownloads } from './context-downloads.js';
-import { installNetworkGuard } from './network-guard.js';
+import { installContextRouteGuard, watchBlockedRequests } from './network-guard.js';
 import { PlaywrightBrowserSession } from './playwright-session.js';
 
 const NEW_CONTEXT_TIMEOUT_MS = 30_000;
@@ -102,7 +102,8 @@ export class PlaywrightSessionFactory extends BrowserSessionFactory {
         store: this.store,
         logger: this.logger,
       });
-      await installNetworkGuard(context, this.guard, (blocked) => session.onBlocked(blocked));
+      if (!lease.networkGuarded) await installContextRouteGuard(context, this.guard);
+      await watchBlockedRequests(context, this.guard, (blocked) => session.onBlocked(blocked));
       await session.start();
       if (request.signal.aborted) throw abortError(request.signal);
       this.logger.info(

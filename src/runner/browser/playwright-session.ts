@@ -18,7 +18,7 @@ import type {
   StorageStateShape,
 } from './browser-session.js';
 import type { ContextDownloads } from './context-downloads.js';
-import type { BlockedRequest } from './network-guard.js';
+import { isBlockedByGuard, type BlockedRequest } from './network-guard.js';
 
 const CONTEXT_CLOSE_TIMEOUT_MS = 10_000;
 const DOWNLOAD_SETTLE_MS = 5_000;
@@ -26,6 +26,8 @@ const RECORDING_SAVE_TIMEOUT_MS = 30_000;
 /** Blocked-request warnings per session; further blocks are counted, not logged one by one. */
 const MAX_BLOCK_WARNINGS = 25;
 const NAVIGABLE_SCHEMES = new Set(['http:', 'https:', 'about:', 'data:', 'blob:']);
+/** A blocked navigation's report follows its `requestfailed` event; wait this long for it. */
+const BLOCK_REPORT_WAIT_MS = 2_000;
 
 export interface SessionParts {
   runId: string;
@@ -58,6 +60,7 @@ export class PlaywrightBrowserSession implements BrowserSession {
   private blockSeq = 0;
   private blockWarnings = 0;
   private blocksNotLogged = 0;
+  private readonly blockWaiters = new Set<() => void>();
 
   constructor(private readonly parts: SessionParts) {
     this.context = parts.context;
@@ -143,6 +146,7 @@ export class PlaywrightBrowserSession implements BrowserSession {
     const mainNavigation = blocked.mainFrameNavigation && blocked.page !== null && blocked.page === this.mainPage;
     if (mainNavigation) {
       this.lastBlocked = { seq: ++this.blockSeq, url: blocked.url, code: blockCode(blocked), message: `Navigation to ${blocked.url} blocked: ${blocked.reason}` };
+      for (const wake of [...this.blockWaiters]) wake();
     }
     const what = blocked.websocket ? 'WebSocket' : blocked.mainFrameNavigation ? 'navigation' : 'request';
     const message = `Blocked ${what} to ${blocked.url}: ${blocked.reason}`;
@@ -164,13 +168,28 @@ export class PlaywrightBrowserSession implements BrowserSession {
       return { finalUrl: this.page.url(), status: response?.status() ?? null };
     } catch (err) {
       if (options.signal.aborted) throw abortError(options.signal);
+      const target = redactUrl(url);
+      if (isBlockedByGuard(err)) await this.waitForBlockReport(before);
       const blocked = this.lastBlocked;
       if (blocked && blocked.seq > before) throw new RunError(blocked.code, blocked.message);
       if (this.crashReason) throw this.crashReason;
-      const target = redactUrl(url);
+      if (isBlockedByGuard(err)) throw new RunError('PRIVATE_NETWORK_BLOCKED', `Navigation to ${target} was blocked by the network guard`, { cause: err });
       if (err instanceof errors.TimeoutError) throw new RunError('NAVIGATION_FAILED', `Navigation to ${target} timed out after ${options.timeoutMs} ms`, { cause: err });
       throw new RunError('NAVIGATION_FAILED', `Navigation to ${target} failed: ${navigationErrorText(err)}`, { cause: err });
     }
+  }
+
+  private waitForBlockReport(before: number): Promise<void> {
+    if (this.blockSeq > before) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.blockWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, BLOCK_REPORT_WAIT_MS);
+      this.blockWaiters.add(done);
+    });
   }
 
   private onResponse(page: Page, response: Response): void {

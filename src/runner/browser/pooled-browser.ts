@@ -16,6 +16,8 @@ export class PooledBrowser {
   /** We asked it to close (so its disconnect is not a crash). */
   closing = false;
   connected = true;
+  /** The browser-wide network guard is installed. */
+  networkGuarded = false;
   readonly disconnected: Promise<Error>;
   ageTimer: NodeJS.Timeout | null = null;
   private markDisconnected!: (reason: Error) => void;

@@ -2,7 +2,7 @@
  * Emits a run's `action` and `log` events (RUNNER §15), every message masked (§16).
  */
 import type { SecretMasker } from '../redaction/secret-masker.js';
-import type { ActionStatus, LogLevel, RunEventSink } from '../runner.types.js';
+import type { ActionStatus, CaptureInfo, LogLevel, RunEventSink } from '../runner.types.js';
 
 /** Longest message written to one event; longer ones are cut (the full text stays nowhere). */
 const MAX_MESSAGE_CHARS = 4000;
@@ -49,6 +49,10 @@ export class RunLog {
       ...(durationMs === undefined ? {} : { durationMs: Math.max(0, Math.round(durationMs)) }),
       message: this.clean(message),
     });
+  }
+
+  capture(capture: CaptureInfo, message: string): void {
+    this.sink.emit({ event: 'capture', capture, message: this.clean(message) });
   }
 
   private clean(message: string): string {

@@ -1,5 +1,5 @@
 import { writeFileAtomic } from './atomic-file.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { CorruptDataFileError, isJsonObject, jsonCopy, readJsonFile } from './read-json-file.js';
 import type { WriteGate } from './write-gate.js';
 

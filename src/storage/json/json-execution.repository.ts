@@ -16,7 +16,7 @@ import { DIR_MODE, fsyncDir, isTempFileName, unlinkIfExists, writeFileAtomic } f
 import { appendEventLines, readEventLines, repairTornTail } from './event-log.js';
 import { SortedExecutionKeys } from './execution-order.js';
 import { encodeFileId, parseDataFileName } from './file-names.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { CorruptDataFileError, isJsonObject, jsonCopy, mapLimit, readJsonFile } from './read-json-file.js';
 import type { WriteGate } from './write-gate.js';
 

@@ -11,7 +11,7 @@ import {
 } from '../ports/task.repository.js';
 import { DIR_MODE, fsyncDir, isTempFileName, unlinkIfExists, writeFileAtomic } from './atomic-file.js';
 import { encodeFileId, parseDataFileName } from './file-names.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { CorruptDataFileError, isJsonObject, jsonCopy, mapLimit, readJsonFile } from './read-json-file.js';
 import type { WriteGate } from './write-gate.js';
 

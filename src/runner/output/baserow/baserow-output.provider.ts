@@ -26,7 +26,7 @@ export class BaserowOutputProvider implements OutputProvider {
       if (signal.aborted) throw err;
       if (err instanceof BaserowPushError) {
         const code = err.code === 'PRIVATE_NETWORK_BLOCKED' ? 'PRIVATE_NETWORK_BLOCKED' : 'UPSTREAM_ERROR';
-        return Promise.reject(new OutputPushError(code, err.message, err.rowsWritten, upstreamStatusOf(err.details)));
+        throw new OutputPushError(code, err.message, err.rowsWritten, upstreamStatusOf(err.details));
       }
       throw err;
     }

@@ -1,5 +1,4 @@
-import type { FieldError } from '../common/errors.js';
-import { getOwn, type PlainObject } from './model/coerce.js';
+import type { FieldError } from './errors.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const isUnsafe = (s: string) => s.includes('\u0000') || LONE_SURROGATE.test(s);
@@ -12,13 +11,13 @@ const MAX_DEPTH = 200;
  * jsonb refuse U+0000 and unpaired surrogates. Refusing them for every provider keeps both
  * providers storing the same thing. Iterative; reports at most `max` fields.
  */
-export function unsafeTextFields(input: unknown, max = 20): FieldError[] {
+export function unsafeTextFields(input: unknown, max = 20, rootField = 'task'): FieldError[] {
   const out: FieldError[] = [];
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: '', depth: 0 }];
   while (stack.length > 0 && out.length < max) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
-      if (isUnsafe(value)) out.push({ field: path || 'task', message: MESSAGE });
+      if (isUnsafe(value)) out.push({ field: path || rootField, message: MESSAGE });
       continue;
     }
     if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) continue;
@@ -34,7 +33,7 @@ export function unsafeTextFields(input: unknown, max = 20): FieldError[] {
         out.push({ field: childPath, message: `name ${MESSAGE}` });
         continue;
       }
-      stack.push({ value: getOwn(value as PlainObject, key), path: childPath, depth: depth + 1 });
+      stack.push({ value: (value as Record<string, unknown>)[key], path: childPath, depth: depth + 1 });
     }
   }
   return out;
