@@ -11,6 +11,7 @@ import { CryptoModule } from './crypto/crypto.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { ExecutionEventsModule } from './executions/events/execution-events.module.js';
 import { ExecutionsModule } from './executions/executions.module.js';
+import { ExecutionRunsModule } from './executions/execution-runs.module.js';
 import { WebhooksModule } from './executions/webhooks/webhooks.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SettingsModule } from './settings/settings.module.js';
@@ -50,6 +51,7 @@ export class AppModule implements NestModule {
         // Before ExecutionsModule: its `GET stream` must be routed before `GET :id`.
         ExecutionEventsModule,
         ExecutionsModule,
+        ExecutionRunsModule,
         WebhooksModule,
         RunnerModule,
       ],

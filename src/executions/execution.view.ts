@@ -133,14 +133,16 @@ function snapshotView(snapshot: JsonObject | null | undefined): JsonObject {
   return out;
 }
 
+/** Values the run side stored encrypted (secret inputs, SecretBox format) are never shown either. */
+const isEncryptedValue = (value: JsonValue | undefined): boolean => typeof value === 'string' && value.startsWith('enc:v1:');
+
 function maskDeclaredSecrets(variables: JsonObject | null | undefined, snapshot: JsonObject): JsonObject {
   if (!isObject(variables)) return {};
   const secrets = secretNames(snapshot.variables);
-  if (secrets.size === 0) return variables;
   const out: JsonObject = {};
   for (const name of Object.keys(variables)) {
     const value = variables[name];
-    put(out, name, secrets.has(name) && value !== null && value !== '' ? SECRET_MASK : value);
+    put(out, name, (secrets.has(name) && value !== null && value !== '') || isEncryptedValue(value) ? SECRET_MASK : value);
   }
   return out;
 }

@@ -47,8 +47,12 @@ class FakeResponse extends EventEmitter implements SseResponse {
 const options = (overrides: Partial<SseOptions> = {}): SseOptions => ({ ...DEFAULT_SSE_OPTIONS, ...overrides });
 
 describe('SseClient', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('sends the headers, retry, and a keep-alive on the interval; stops them on close', () => {
     const res = new FakeResponse();

@@ -218,7 +218,8 @@ export class RunFinalizer {
   private finalUrl(ctx: RunContext): string {
     try {
       const url = ctx.session!.page.url();
-      return url === '' || url === 'about:blank' ? ctx.startUrl : url;
+      // about:blank = nothing loaded; chrome-error: = the load failed (not a page of the site).
+      return url === '' || url === 'about:blank' || url.startsWith('chrome-error:') ? ctx.startUrl : url;
     } catch {
       return ctx.startUrl;
     }

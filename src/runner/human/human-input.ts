@@ -5,7 +5,7 @@
 import type { Page } from 'playwright';
 import type { NormalisedTask } from '../../tasks/model/task.types.js';
 import { raceAbort, sleep } from '../interpreter/abort.js';
-import { glidePath, hopStart, hopSteps, type Point } from './pointer-path.js';
+import { GLIDE_MAX_MS, glidePath, hopStart, hopSteps, type Point } from './pointer-path.js';
 import { cryptoRandom, type RandomSource } from './random.js';
 import { typingPlan } from './typing-plan.js';
 
@@ -24,6 +24,8 @@ export interface HumanOptions {
 /** Added stealth delay per action, typing excepted (RUNNER §12). */
 export const MAX_ADDED_DELAY_MS = 2000;
 const DEAD_CLICK_SHARE = 0.3;
+/** Room left in the 800 ms glide for the final move. */
+const GLIDE_LAST_MOVE_MS = 60;
 const FATIGUE_PAUSE_CHANCE = 0.05;
 
 export function humanOptionsFromTask(task: Pick<NormalisedTask, 'humanTyping' | 'stealth'>): HumanOptions {
@@ -109,9 +111,17 @@ export class HumanInput {
     if (this.options.cursorGlide) {
       const from = this.pointer ?? (await this.randomViewportPoint());
       const glide = glidePath(from, to, this.random);
-      for (const point of glide.points) {
+      // A move already takes a frame or so in Chromium: only the rest of each step is slept,
+      // and the 800 ms cap is enforced on elapsed time (the last point is always reached).
+      const started = Date.now();
+      const last = glide.points.length - 1;
+      for (let i = 0; i <= last; i++) {
+        const point = i < last && Date.now() - started >= GLIDE_MAX_MS - GLIDE_LAST_MOVE_MS ? glide.points[last] : glide.points[i];
+        const stepStart = Date.now();
         await this.page.mouse.move(point.x, point.y);
-        await pacing.stealthDelay(glide.stepMs);
+        if (point === glide.points[last]) break;
+        const rest = glide.stepMs - (Date.now() - stepStart);
+        if (rest > 0) await pacing.stealthDelay(rest);
       }
     } else {
       const start = hopStart(to, this.random);
