@@ -8,12 +8,13 @@ import type { NormalisedTask } from '../../src/tasks/model/task.types.js';
 import { validateTask } from '../../src/tasks/model/validate-task.js';
 import { startFixtureServer } from '../fixtures/fixture-server.js';
 import { startTestApp, type TestApp } from '../support/app-harness.js';
+import type { StorageProvider } from '../support/storage-matrix.js';
 import { browserEnv } from './browser-session-kit.js';
 
 export type FixtureSite = Awaited<ReturnType<typeof startFixtureServer>>;
 
-export async function startRunnerApp(env: Record<string, string> = {}): Promise<TestApp> {
-  return startTestApp({ env: browserEnv({ ALLOW_PRIVATE_NETWORKS: 'true', ...env }) });
+export async function startRunnerApp(env: Record<string, string> = {}, storage: StorageProvider = 'json'): Promise<TestApp> {
+  return startTestApp({ storage, env: browserEnv({ ALLOW_PRIVATE_NETWORKS: 'true', ...env }) });
 }
 
 /** A task as the API would store it: validated and normalised. */

@@ -106,7 +106,7 @@ export class ExecutionEvents {
       const events: { event: StoredEvent; store: boolean; resolve: () => void }[] = [];
       let newlyTruncated = false;
       for (const p of batch) {
-        const event = { ...p.input, seq: stream.nextSeq++, ts: p.ts } as StoredEvent;
+        const event = { seq: stream.nextSeq++, ts: p.ts, ...p.input } as StoredEvent;
         const store = ALWAYS_STORED.has(event.event) || stream.stored < MAX_STORED_EVENTS;
         if (store) stream.stored++;
         else if (!stream.truncated) {

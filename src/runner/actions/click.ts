@@ -29,18 +29,13 @@ export const clickAction: ActionHandler = {
       else await ctx.page.mouse.click(x, y, { button });
     } else {
       const { locator, label } = target;
-      let t = Date.now();
       await waitForElement(ctx, locator, label);
-      console.log('wait', Date.now() - t); t = Date.now();
       await ctx.human.maybeDeadClick(ctx.pacing);
       const { point, position } = await actionPoint(ctx, locator, label);
-      console.log('point', Date.now() - t); t = Date.now();
       await ctx.human.moveTo(point, ctx.pacing);
-      console.log('move', Date.now() - t); t = Date.now();
       const options = { position, timeout: ctx.remainingMs() };
       const clicking = clickType === 'double' ? locator.dblclick(options) : locator.click({ ...options, button });
       await mapTimeout(clicking, 'ACTION_TIMEOUT', `Clicking '${label}'`);
-      console.log('click', Date.now() - t);
     }
     const message = `${VERB[clickType]} ${target.label}`;
     ctx.info(message);
