@@ -4,14 +4,15 @@
  * bookkeeping (`idempotencyFingerprint`, `heartbeatAt`, webhook `body`/`nextAttemptAt`) never leaks.
  */
 import { redactUrl } from '../network/url-redaction.js';
-import type {
-  ExecutionRecord,
-  ExecutionSummary,
-  JsonObject,
-  JsonValue,
-  StoredEvent,
-  WebhookAttempt,
-  WebhookState,
+import {
+  type ExecutionRecord,
+  type ExecutionSummary,
+  type JsonObject,
+  type JsonValue,
+  pickSummary,
+  type StoredEvent,
+  type WebhookAttempt,
+  type WebhookState,
 } from '../storage/ports/index.js';
 import { SECRET_MASK } from '../tasks/model/task.types.js';
 
@@ -39,28 +40,10 @@ export interface ExecutionFull extends ExecutionSummary {
 
 /** API §5.1 Summary; accepts a summary row or a full record and copies only Summary fields. */
 export function toSummary(r: ExecutionSummary): ExecutionSummary {
-  const summary: ExecutionSummary = {
-    id: r.id,
-    runId: r.runId,
-    taskId: r.taskId,
-    taskName: r.taskName,
-    mode: r.mode,
-    source: r.source,
-    method: r.method,
-    path: r.path,
-    status: r.status,
-    phase: r.phase,
-    outcome: r.outcome,
-    timestamp: r.timestamp,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-    durationMs: r.durationMs,
-    url: r.url,
-  };
-  if (r.outcome !== null && r.outcome !== 'success') {
-    if (r.error !== undefined && r.error !== null) summary.error = r.error;
-    if (r.errorCode !== undefined && r.errorCode !== null) summary.errorCode = r.errorCode;
-  }
+  const summary = pickSummary(r);
+  // error/errorCode only once an outcome other than success is set (API §5.1).
+  if (r.outcome === null || r.outcome === 'success' || summary.error === null) delete summary.error;
+  if (r.outcome === null || r.outcome === 'success' || summary.errorCode === null) delete summary.errorCode;
   return summary;
 }
 

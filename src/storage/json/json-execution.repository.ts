@@ -9,6 +9,7 @@ import {
   ExecutionRepository,
   ExecutionSummary,
   Phase,
+  pickSummary,
   StoredEvent,
   UniqueConflictError,
 } from '../ports/execution.repository.js';
@@ -27,29 +28,7 @@ const PHASES: readonly Phase[] = ['queued', 'running', 'finished'];
 
 type UniqueField = 'runId' | 'idempotencyKey';
 
-function toSummary(r: ExecutionRecord): ExecutionSummary {
-  const s: ExecutionSummary = {
-    id: r.id,
-    runId: r.runId,
-    taskId: r.taskId,
-    taskName: r.taskName,
-    mode: r.mode,
-    source: r.source,
-    method: r.method,
-    path: r.path,
-    status: r.status,
-    phase: r.phase,
-    outcome: r.outcome,
-    timestamp: r.timestamp,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-    durationMs: r.durationMs,
-    url: r.url,
-  };
-  if (r.error !== undefined) s.error = r.error;
-  if (r.errorCode !== undefined) s.errorCode = r.errorCode;
-  return s;
-}
+const toSummary = pickSummary;
 
 function matches(r: ExecutionRecord, f: ExecutionFilter): boolean {
   return (

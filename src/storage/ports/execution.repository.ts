@@ -126,3 +126,28 @@ export abstract class ExecutionRepository {
   /** Deletes finished executions beyond the newest `keep` (by timestamp); returns the count. */
   abstract prune(keep: number): Promise<number>;
 }
+
+/** Copies exactly the Summary fields of a record (or summary). */
+export function pickSummary(r: ExecutionSummary): ExecutionSummary {
+  const s: ExecutionSummary = {
+    id: r.id,
+    runId: r.runId,
+    taskId: r.taskId,
+    taskName: r.taskName,
+    mode: r.mode,
+    source: r.source,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    phase: r.phase,
+    outcome: r.outcome,
+    timestamp: r.timestamp,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    durationMs: r.durationMs,
+    url: r.url,
+  };
+  if (r.error !== undefined) s.error = r.error;
+  if (r.errorCode !== undefined) s.errorCode = r.errorCode;
+  return s;
+}
