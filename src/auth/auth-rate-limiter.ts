@@ -26,7 +26,8 @@ export class AuthRateLimiter {
   /** Seconds until the caller may try again, or 0 when not limited. */
   retryAfterSeconds(ip: string): number {
     const w = this.current(ip);
-    if (!w || w.failures < this.config.authRateLimitMax) return 0;
+    // Limited once MORE than the maximum have failed (API §1.3).
+    if (!w || w.failures <= this.config.authRateLimitMax) return 0;
     return Math.max(1, Math.ceil((w.startedAt + this.windowMs - this.clock.now()) / 1000));
   }
 

@@ -16,7 +16,8 @@ function bodyField(req: Request, name: string): string | undefined {
 }
 
 function isApiKeyRoute(req: Request): boolean {
-  return req.method === 'POST' && req.path.replace(/\/+$/, '') === API_KEY_ROUTE;
+  // Routing is case-insensitive, so this check must be too.
+  return req.method === 'POST' && req.path.replace(/\/+$/, '').toLowerCase() === API_KEY_ROUTE;
 }
 
 /** API §1.2: the first present of x-api-key, key, Authorization: Bearer, body apiKey, body key. */

@@ -11,6 +11,8 @@ export interface ExecutionPage {
 }
 
 const isActive = (r: ExecutionRecord) => r.phase === 'queued' || r.phase === 'running';
+/** Ids we generate are `exec_<ULID>`; anything unprintable or huge cannot exist, so it is not looked up. */
+const PLAUSIBLE_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** Read side of the executions API (§5.2): list, get, result, delete, clear. */
 @Injectable()
@@ -67,7 +69,7 @@ export class ExecutionsReadService {
   }
 
   private async require(id: string): Promise<ExecutionRecord> {
-    const record = await this.executions.get(id);
+    const record = PLAUSIBLE_ID.test(id) ? await this.executions.get(id) : null;
     if (!record) throw notFound('EXECUTION_NOT_FOUND', 'execution', id);
     return record;
   }

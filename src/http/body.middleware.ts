@@ -1,7 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { DomainError, ValidationFailedError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { requestState } from '../common/request-context.js';
-import { unsafeTextFields } from '../common/text-safety.js';
 
 const JSON_TYPE = /^application\/(?:json|[^;\s]+\+json)\s*(?:;|$)/i;
 
@@ -25,9 +24,7 @@ export function bodyMiddleware(limitBytes: number) {
           } catch {
             return next(new DomainError('INVALID_JSON', 'Request body is not valid JSON'));
           }
-          // Not every storage provider can hold U+0000 or lone surrogates: refuse them for all.
-          const unsafe = unsafeTextFields(req.body, 20, 'body');
-          if (unsafe.length > 0) return next(new ValidationFailedError(unsafe));
+          // U+0000 and lone surrogates are refused by AppValidationPipe (validation comes after auth, API §1.4).
         }
       }
       requestState(req).bodyParsed = true;
@@ -45,5 +42,8 @@ function mapBodyError(err: unknown, limit: number): unknown {
     return new DomainError('INVALID_JSON', 'Unsupported request body encoding');
   }
   if (e.type === 'request.aborted') return new DomainError('INVALID_JSON', 'Request body was aborted');
+  // Anything else the reader reports as a client error (corrupt gzip/deflate/br data, a length
+  // that does not match Content-Length) is a malformed body.
+  if (e.status === 400) return new DomainError('INVALID_JSON', 'Request body could not be read or decoded');
   return err;
 }

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { type FieldError, ValidationFailedError } from '../common/errors.js';
 import { isPlainObject } from '../common/plain-object.js';
+import { unsafeTextFields } from '../common/text-safety.js';
 
 /** Flattens class-validator errors into `[{field, message}]` with paths like `actions[3].selector`. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -23,6 +24,17 @@ class FieldErrors extends Error {
 const PREFIX: Record<ArgumentMetadata['type'], string> = { body: '', query: 'query', param: 'params', custom: '' };
 
 /**
+ * Not every storage provider can hold U+0000 or lone surrogates, so they are refused in every
+ * body and query value, for every provider alike. Checked here (API §1.4 step 6), after
+ * authentication and routing, so unauthenticated callers get 401 and unknown routes 404.
+ */
+function unsafeInput(value: unknown, metadata: ArgumentMetadata): FieldError[] {
+  if (metadata.type === 'body') return unsafeTextFields(value, 20, metadata.data ?? 'body');
+  if (metadata.type !== 'query') return [];
+  return unsafeTextFields(value, 20, metadata.data ?? 'value').map((e) => ({ ...e, field: `query.${e.field}` }));
+}
+
+/**
  * Global ValidationPipe (whitelist + transform). Failures become 400 VALIDATION_FAILED with
  * `details: [{field, message}]`; query fields are reported as `query.<name>`.
  */
@@ -40,6 +52,8 @@ export class AppValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const prefix = PREFIX[metadata.type];
+    const unsafe = unsafeInput(value, metadata);
+    if (unsafe.length > 0) throw new ValidationFailedError(unsafe);
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata) && !isPlainObject(value)) {
       throw new ValidationFailedError([{ field: 'body', message: 'must be a JSON object' }]);
     }

@@ -164,7 +164,8 @@ export function waitFinished(t: TestApp, id: string, timeoutMs = 10_000) {
   return waitFor(
     async () => {
       const e = await getExecution(t, id);
-      return e.phase === 'finished' ? e : undefined;
+      // The record is finished first; its `finished` event is stored right after (RUNNER §3.3).
+      return e.phase === 'finished' && e.events.at(-1)?.event === 'finished' ? e : undefined;
     },
     timeoutMs,
     `execution ${id} to finish`,

@@ -181,13 +181,14 @@ describe('failed-authentication rate limit (API §1.3)', () => {
     expect(res.status).toBe(401);
   });
 
-  it('rate-limits wrong keys per IP: the 11th wrong key gets 429 with Retry-After, a good key too, health never', async () => {
-    for (let i = 1; i < 10; i++) {
+  it('rate-limits wrong keys per IP once MORE than 10 failed: the 12th wrong key gets 429 with Retry-After, a good key too, health never', async () => {
+    // The over-long key above was failure 1; failures 2..11 are still evaluated (401).
+    for (let i = 2; i <= 11; i++) {
       const res = await call('/api/settings/api-key', { headers: { 'x-api-key': `wrong-key-${i}` } });
-      expect(res.status).toBe(401);
+      expect({ i, status: res.status }).toEqual({ i, status: 401 });
       expect(((await res.json()) as ErrorBody).message).toMatch(/invalid/i);
     }
-    const limited = await call('/api/settings/api-key', { headers: { 'x-api-key': 'wrong-key-11' } });
+    const limited = await call('/api/settings/api-key', { headers: { 'x-api-key': 'wrong-key-12' } });
     expect(limited.status).toBe(429);
     const body = (await limited.json()) as ErrorBody;
     expect(body.error).toBe('AUTH_RATE_LIMITED');

@@ -1,9 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { RunError } from '../../src/runner/run-error.js';
 import type { ChildRunReport, RunEvent, RunRequest, SubtaskLauncher } from '../../src/runner/runner.types.js';
 import { runActions, startHarness, type Harness } from './support/interpreter-harness.js';
+
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 class FakeLauncher implements SubtaskLauncher {
   readonly calls: Array<{ childTaskId: string; inputs: Record<string, unknown>; deadline: number; parent: RunRequest }> = [];
@@ -48,12 +59,23 @@ describe('navigation and data actions (RUNNER §7)', () => {
       expect(direct.result).toMatchObject({ end: 'failed', errorCode: 'PRIVATE_NETWORK_BLOCKED' });
       const docker = await runActions(h, { actions: [{ type: 'navigate', value: 'http://host.docker.internal/' }] });
       expect(docker.result.errorCode).toBe('PRIVATE_NETWORK_BLOCKED');
-      const hop = await runActions(h, { actions: [{ type: 'navigate', value: `${h.site.url}/redirect?to=${encodeURIComponent('http://10.0.0.1/')}` }] });
-      expect(hop.result.errorCode).toBe('PRIVATE_NETWORK_BLOCKED');
+      // A redirect hop refused by the session's guard: its navigation port reports it.
+      const refusingPort = {
+        navigate: async () => Promise.reject(new RunError('PRIVATE_NETWORK_BLOCKED', 'Navigation to http://10.0.0.1/ blocked: private address')),
+        reload: async () => Promise.reject(new Error('unused')),
+      };
+      const hop = await runActions(h, { navigation: refusingPort, actions: [{ type: 'navigate', value: `${h.site.url}/redirect?to=${encodeURIComponent('http://10.0.0.1/')}` }] });
+      expect(hop.result).toMatchObject({ errorCode: 'PRIVATE_NETWORK_BLOCKED', error: "navigate action 'a0' (#0) failed: Navigation to http://10.0.0.1/ blocked: private address" });
+      // Without the session's navigation port a directly refused request is still recognised.
+      const page = await (await h.browser.newContext()).newPage();
+      await page.route('**/blocked-by-guard', (route) => route.abort('blockedbyclient'));
+      const direct2 = await runActions(h, { page, withoutNavigationPort: true, actions: [{ type: 'navigate', value: `${h.site.url}/blocked-by-guard` }] });
+      expect(direct2.result.errorCode).toBe('PRIVATE_NETWORK_BLOCKED');
+      await page.context().close();
     });
 
     it('NAVIGATION_FAILED when the page cannot load (refused connection, timeout)', async () => {
-      const refused = await runActions(h, { actions: [{ type: 'navigate', value: 'http://127.0.0.1:1/' }] });
+      const refused = await runActions(h, { actions: [{ type: 'navigate', value: `http://127.0.0.1:${await closedPort()}/` }] });
       expect(refused.result.errorCode).toBe('NAVIGATION_FAILED');
       expect(refused.result.error).toMatch(/ERR_CONNECTION_REFUSED/);
       const slow = await runActions(h, { actions: [{ type: 'navigate', value: `${h.site.url}/slow-page?ms=5000`, timeout: 400 }] });
@@ -188,7 +210,7 @@ describe('navigation and data actions (RUNNER §7)', () => {
       expect(hop.result.errorCode).toBe('PRIVATE_NETWORK_BLOCKED');
       const invalid = await runActions(h, { actions: [{ type: 'http_request', value: 'ftp://example.com/x' }] });
       expect(invalid.result.errorCode).toBe('INVALID_URL');
-      const refused = await runActions(h, { actions: [{ type: 'http_request', value: 'http://127.0.0.1:1/' }] });
+      const refused = await runActions(h, { actions: [{ type: 'http_request', value: `http://127.0.0.1:${await closedPort()}/` }] });
       expect(refused.result.errorCode).toBe('HTTP_REQUEST_FAILED');
       const slow = await runActions(h, { actions: [{ type: 'http_request', value: `${h.site.url}/slow?ms=3000`, timeout: 300 }] });
       expect(slow.result.errorCode).toBe('HTTP_REQUEST_FAILED');

@@ -4,14 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CookieJarService } from '../../src/captures/cookie-jar/cookie-jar.service.js';
 import { SECRET_MASK } from '../../src/runner/redaction/secret-masker.js';
 import type { TestApp } from '../support/app-harness.js';
+import { STORAGE_PROVIDERS } from '../support/storage-matrix.js';
 import { run, startFixtureServer, startRunnerApp, task, type FixtureSite } from './runner-kit.js';
 
-describe('TaskRunner state and safety', () => {
+describe.each(STORAGE_PROVIDERS)('TaskRunner cookie jar (%s storage)', (storage) => {
   let app: TestApp;
   let site: FixtureSite;
 
   beforeAll(async () => {
-    [app, site] = await Promise.all([startRunnerApp(), startFixtureServer()]);
+    [app, site] = await Promise.all([startRunnerApp({}, storage), startFixtureServer()]);
   });
   afterAll(async () => {
     await app?.close();
@@ -24,49 +25,60 @@ describe('TaskRunner state and safety', () => {
   };
   const echoCookies = 'return JSON.parse(document.body.innerText).cookies';
 
-  describe('cookie jar', () => {
-    it('merges the cookies and localStorage a run sets; the next run starts with them', async () => {
-      const set = await run(app, task({ url: `${site.url}/cookies/set?name=server_cookie&value=s1&js=j1&ls=l1` }));
-      expect(set.result.outcome).toBe('success');
-      const cookies = await jarCookies();
-      expect(cookies).toMatchObject({ server_cookie: 's1', http_only_cookie: 'h1', persistent_cookie: 'p1', js_cookie: 'j1' });
-      const jar = await app.app.get(CookieJarService).view(true);
-      expect(jar.origins.find((o) => o.origin === site.url)?.localStorage).toContainEqual({ name: 'fixture_ls', value: 'l1' });
+  it('merges the cookies and localStorage a run sets; the next run starts with them', async () => {
+    const set = await run(app, task({ url: `${site.url}/cookies/set?name=server_cookie&value=s1&js=j1&ls=l1` }));
+    expect(set.result.outcome).toBe('success');
+    const cookies = await jarCookies();
+    expect(cookies).toMatchObject({ server_cookie: 's1', http_only_cookie: 'h1', persistent_cookie: 'p1', js_cookie: 'j1' });
+    const jar = await app.app.get(CookieJarService).view(true);
+    expect(jar.origins.find((o) => o.origin === site.url)?.localStorage).toContainEqual({ name: 'fixture_ls', value: 'l1' });
 
-      const echo = await run(app, task({ url: `${site.url}/cookies/echo`, extractionScript: echoCookies }));
-      expect(echo.result.data).toMatchObject({ server_cookie: 's1', persistent_cookie: 'p1' });
-    });
+    const echo = await run(app, task({ url: `${site.url}/cookies/echo`, extractionScript: echoCookies }));
+    expect(echo.result.data).toMatchObject({ server_cookie: 's1', persistent_cookie: 'p1' });
+  });
 
-    it('a cookie the run deletes is deleted from the jar; untouched cookies stay', async () => {
-      await run(app, task({ url: `${site.url}/cookies/set?name=keep_me&value=k1` }));
-      const cleared = await run(app, task({ url: `${site.url}/cookies/clear?name=keep_me` }));
-      expect(cleared.result.outcome).toBe('success');
-      const cookies = await jarCookies();
-      expect(cookies.keep_me).toBeUndefined();
-      expect(cookies.server_cookie).toBe('s1');
-    });
+  it('a cookie the run deletes is deleted from the jar; untouched cookies stay', async () => {
+    await run(app, task({ url: `${site.url}/cookies/set?name=keep_me&value=k1` }));
+    const cleared = await run(app, task({ url: `${site.url}/cookies/clear?name=keep_me` }));
+    expect(cleared.result.outcome).toBe('success');
+    const cookies = await jarCookies();
+    expect(cookies.keep_me).toBeUndefined();
+    expect(cookies.server_cookie).toBe('s1');
+  });
 
-    it('stateless runs neither load nor save the jar', async () => {
-      const before = await jarCookies();
-      expect(before.server_cookie).toBe('s1');
-      const set = await run(app, task({ url: `${site.url}/cookies/set?name=stateless_cookie&value=x1`, statelessExecution: true }));
-      expect(set.result.outcome).toBe('success');
-      expect((await jarCookies()).stateless_cookie).toBeUndefined();
-      const echo = await run(app, task({ url: `${site.url}/cookies/echo`, statelessExecution: true, extractionScript: echoCookies }));
-      expect(echo.result.data).toEqual({});
-    });
+  it('stateless runs neither load nor save the jar', async () => {
+    const before = await jarCookies();
+    expect(before.server_cookie).toBe('s1');
+    const set = await run(app, task({ url: `${site.url}/cookies/set?name=stateless_cookie&value=x1`, statelessExecution: true }));
+    expect(set.result.outcome).toBe('success');
+    expect((await jarCookies()).stateless_cookie).toBeUndefined();
+    const echo = await run(app, task({ url: `${site.url}/cookies/echo`, statelessExecution: true, extractionScript: echoCookies }));
+    expect(echo.result.data).toEqual({});
+  });
 
-    it('stopped runs still merge the jar (§10.1 stopped column)', async () => {
-      const controller = new AbortController();
-      const r = await run(app, task({ url: `${site.url}/cookies/set?name=stop_cookie&value=st1`, actions: [{ id: 'act_wait', type: 'wait', value: '30' }] }), {
-        signal: controller.signal,
-        onEvent: (e) => {
-          if (e.event === 'action' && e.actionId === 'act_wait' && e.status === 'running') setTimeout(() => controller.abort(), 100);
-        },
-      });
-      expect(r.result.outcome).toBe('stopped');
-      expect((await jarCookies()).stop_cookie).toBe('st1');
+  it('stopped runs still merge the jar (§10.1 stopped column)', async () => {
+    const controller = new AbortController();
+    const r = await run(app, task({ url: `${site.url}/cookies/set?name=stop_cookie&value=st1`, actions: [{ id: 'act_wait', type: 'wait', value: '30' }] }), {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.event === 'action' && e.actionId === 'act_wait' && e.status === 'running') setTimeout(() => controller.abort(), 100);
+      },
     });
+    expect(r.result.outcome).toBe('stopped');
+    expect((await jarCookies()).stop_cookie).toBe('st1');
+  });
+});
+
+describe('TaskRunner result safety', () => {
+  let app: TestApp;
+  let site: FixtureSite;
+
+  beforeAll(async () => {
+    [app, site] = await Promise.all([startRunnerApp(), startFixtureServer()]);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await site?.close();
   });
 
   describe('secret masking (§16)', () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.service.js';
 import { APP_LOGGER, type AppLogger } from '../../logging/app-logger.js';
-import { ExecutionRepository, type ExecutionRecord } from '../../storage/ports/index.js';
+import { ExecutionRepository, StorageStatus, type ExecutionRecord } from '../../storage/ports/index.js';
 import { RunQueue } from '../queue/run-queue.js';
 import { ActiveRuns } from './active-runs.js';
 import { InstanceIdentity } from './instance-identity.js';
@@ -21,9 +21,11 @@ export const HEARTBEAT_STALE_MS = 60_000;
 export class CrashRecovery implements OnApplicationBootstrap {
   private sweeper: NodeJS.Timeout | null = null;
   private sweeping = false;
+  private stopped = false;
 
   constructor(
     private readonly executions: ExecutionRepository,
+    private readonly storage: StorageStatus,
     private readonly queue: RunQueue,
     private readonly executor: RunExecutor,
     private readonly lostWorker: LostWorkerHandler,
@@ -34,19 +36,30 @@ export class CrashRecovery implements OnApplicationBootstrap {
     @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Settles once startup recovery is done and the queue runs (tests and diagnostics). */
+  ready: Promise<void> = Promise.resolve();
+
+  onApplicationBootstrap(): void {
+    // PostgreSQL may connect after the app has booted: recovery waits for it without blocking the boot.
+    this.ready = this.start();
+  }
+
+  private async start(): Promise<void> {
+    await this.storage.whenReady();
+    if (this.stopped) return;
     try {
       await this.recoverAtStartup();
     } catch (err) {
-      // Storage unreachable at boot (PostgreSQL): the sweeper picks the records up later.
       this.logger.error({ err }, 'startup recovery of executions failed');
     }
+    if (this.stopped) return;
     this.queue.setWorker((id) => this.executor.runQueued(id));
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
   stopSweeper(): void {
+    this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
   }

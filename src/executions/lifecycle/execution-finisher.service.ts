@@ -92,7 +92,7 @@ export class ExecutionFinisher {
     await this.events.emit(ref, finished);
     this.events.forget(updated.id);
     this.metrics.finished(updated);
-    this.completion.notify(updated);
+    this.completion.notify(updated, copies.full);
     if (patch.webhook) {
       try {
         this.webhooks.dispatch(updated.id);

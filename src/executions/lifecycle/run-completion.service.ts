@@ -1,10 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { ExecutionRepository, type ExecutionRecord } from '../../storage/ports/index.js';
+import { ExecutionRepository, type ExecutionRecord, type JsonObject } from '../../storage/ports/index.js';
 
 const POLL_MS = 5000;
 
+export interface FinishedExecution {
+  record: ExecutionRecord;
+  /** The full result copy when the finisher had it in memory (saves a storage read). */
+  full?: JsonObject;
+}
+
 interface Waiter {
-  resolve: (record: ExecutionRecord) => void;
+  resolve: (finished: FinishedExecution) => void;
   reject: (error: unknown) => void;
 }
 
@@ -18,8 +24,8 @@ export class RunCompletion {
 
   constructor(private readonly executions: ExecutionRepository) {}
 
-  waitFinished(executionId: string): Promise<ExecutionRecord> {
-    return new Promise<ExecutionRecord>((resolve, reject) => {
+  waitFinished(executionId: string): Promise<FinishedExecution> {
+    return new Promise<FinishedExecution>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const set = this.waiters.get(executionId) ?? new Set<Waiter>();
       this.waiters.set(executionId, set);
@@ -29,9 +35,9 @@ export class RunCompletion {
         if (set.size === 0 && this.waiters.get(executionId) === set) this.waiters.delete(executionId);
       };
       const waiter: Waiter = {
-        resolve: (record) => {
+        resolve: (finished) => {
           done();
-          resolve(record);
+          resolve(finished);
         },
         reject: (error) => {
           done();
@@ -43,7 +49,7 @@ export class RunCompletion {
         try {
           const record = await this.executions.get(executionId);
           if (!set.has(waiter)) return;
-          if (record?.phase === 'finished') return waiter.resolve(record);
+          if (record?.phase === 'finished') return waiter.resolve({ record });
         } catch {
           // storage hiccup: try again at the next poll
         }
@@ -53,8 +59,8 @@ export class RunCompletion {
     });
   }
 
-  notify(record: ExecutionRecord): void {
-    for (const waiter of [...(this.waiters.get(record.id) ?? [])]) waiter.resolve(record);
+  notify(record: ExecutionRecord, full?: JsonObject): void {
+    for (const waiter of [...(this.waiters.get(record.id) ?? [])]) waiter.resolve(full ? { record, full } : { record });
   }
 
   /** Ends every wait (graceful shutdown). */

@@ -1,4 +1,4 @@
-import { QueueStatsSource, type QueueStats } from '../../health/readiness-sources.js';
+import { QueueStatsSource } from '../../health/readiness-sources.js';
 
 /** Runs one claimed job; the queue counts it as running until the promise settles. */
 export type RunWorker = (executionId: string) => Promise<void>;

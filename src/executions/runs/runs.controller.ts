@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/commo
 import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ExecutionRepository, type JsonValue } from '../../storage/ports/index.js';
-import { RunCompletion } from '../lifecycle/run-completion.service.js';
+import { type FinishedExecution, RunCompletion } from '../lifecycle/run-completion.service.js';
 import { shuttingDownError } from '../lifecycle/run-shutdown.service.js';
 import { type Admitted, RunAdmission, type RunTarget } from './run-admission.service.js';
 import { runPreference } from './run-preference.js';
@@ -15,7 +15,7 @@ import { AdhocRunBody, RunAcceptedResponse, RunRequestBody, RunResultResponse } 
 @ApiTags('runs')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 printable ASCII characters (API §4.4).' })
 @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async` answers 202 at once.' })
-@ApiQuery({ name: 'async', required: false, description: '`true` or `1`: answer 202 at once.' })
+@ApiQuery({ name: 'async', required: false, type: String, description: '`true` or `1`: answer 202 at once.' })
 @ApiOkResponse({ type: RunResultResponse, description: 'Synchronous run finished (any outcome). Header X-Execution-Id.' })
 @ApiAcceptedResponse({ type: RunAcceptedResponse, description: 'Asynchronous run admitted. Headers Location, X-Execution-Id.' })
 @Controller()
@@ -74,12 +74,12 @@ export class RunsController {
 
   /** Waits for the end of the run; the body is the full result copy (API §4.7). */
   private async syncResult({ record }: Admitted): Promise<JsonValue> {
-    let finished;
+    let finished: FinishedExecution;
     try {
-      finished = record.phase === 'finished' ? record : await this.completion.waitFinished(record.id);
+      finished = record.phase === 'finished' ? { record } : await this.completion.waitFinished(record.id);
     } catch {
       throw shuttingDownError(record.id);
     }
-    return (await this.executions.getFullResult(finished.id)) ?? finished.result;
+    return finished.full ?? (await this.executions.getFullResult(record.id)) ?? finished.record.result;
   }
 }

@@ -7,7 +7,7 @@ import type { CaptureStore } from '../../captures/store/capture-store.js';
 import type { GuardedHttpClient } from '../../network/guarded-http.service.js';
 import type { UrlGuard } from '../../network/url-guard.service.js';
 import type { CanonicalActionType, TaskAction } from '../../tasks/model/task.types.js';
-import type { DownloadTracker } from '../browser/browser-session.js';
+import type { BrowserSession, DownloadTracker } from '../browser/browser-session.js';
 import type { ActionPacing, HumanInput } from '../human/human-input.js';
 import type { RuntimeState } from '../interpreter/run-state.js';
 import type { PageScriptResult } from '../page-script/run-page-script.js';
@@ -25,6 +25,12 @@ export interface ActionServices {
   subtasks: SubtaskLauncher | null;
   /** The session's downloads; null when not tracked (`wait_downloads` then finds none). */
   downloads: DownloadTracker | null;
+  /**
+   * The session's guarded navigation (pass the BrowserSession): a redirect hop refused by the
+   * network guard then fails with PRIVATE_NETWORK_BLOCKED. Without it `navigate`/`reload` use
+   * `page.goto`/`page.reload` and can only recognise a directly blocked request.
+   */
+  navigation?: Pick<BrowserSession, 'navigate' | 'reload'> | null;
 }
 
 export interface ActionContext {

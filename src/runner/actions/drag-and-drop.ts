@@ -16,6 +16,8 @@ export const dragAndDropAction: ActionHandler = {
     const from = await actionPoint(ctx, source.locator, source.label);
     await ctx.human.moveTo(from.point, ctx.pacing);
     const mouse = ctx.page.mouse;
+    // Playwright's mouse presses where it last moved: bring it to the source first.
+    await mouse.move(from.point.x, from.point.y);
     await mouse.down();
     try {
       await sleep(cryptoRandom.int(40, 90), ctx.signal);

@@ -21,9 +21,12 @@ export const navigateAction: ActionHandler = {
   async run(ctx) {
     const url = resolveNavigationUrl(ctx.text('value'), ctx.page.url());
     await checkNavigationUrl(ctx, url);
+    const navigation = ctx.services.navigation;
     try {
-      await ctx.page.goto(url, { waitUntil: 'domcontentloaded', timeout: ctx.remainingMs() });
+      if (navigation) await navigation.navigate(url, { timeoutMs: ctx.remainingMs(), signal: ctx.signal });
+      else await ctx.page.goto(url, { waitUntil: 'domcontentloaded', timeout: ctx.remainingMs() });
     } catch (error) {
+      if (ctx.signal.aborted) throw error;
       throw navigationFailure(error, url);
     }
     const finalUrl = ctx.page.url();

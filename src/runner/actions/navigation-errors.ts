@@ -1,4 +1,5 @@
 /** Failure codes of navigations (RUNNER §7 `navigate`/`reload`, §11.8). */
+import { redactUrl } from '../../network/url-redaction.js';
 import { UrlRefusedError } from '../../network/url-refused.error.js';
 import { cleanErrorMessage, isCrashError } from '../interpreter/failure.js';
 import { RunError } from '../run-error.js';
@@ -7,8 +8,9 @@ import type { ActionContext } from './action-handler.js';
 /** The guard's route handler aborts blocked requests with `blockedbyclient`. */
 const BLOCKED = /ERR_BLOCKED_BY_CLIENT/;
 
-export function navigationFailure(error: unknown, url: string): RunError {
+export function navigationFailure(error: unknown, rawUrl: string): RunError {
   if (error instanceof RunError) return error;
+  const url = redactUrl(rawUrl);
   const reason = cleanErrorMessage(error);
   if (isCrashError(error)) return new RunError('BROWSER_CRASHED', reason, { cause: error });
   if (BLOCKED.test(reason)) {

@@ -8,9 +8,12 @@ export const reloadAction: ActionHandler = {
   describe: (ctx) => `Reload ${ctx.page.url()}`,
   async run(ctx) {
     const url = ctx.page.url();
+    const navigation = ctx.services.navigation;
     try {
-      await ctx.page.reload({ waitUntil: 'domcontentloaded', timeout: ctx.remainingMs() });
+      if (navigation) await navigation.reload({ timeoutMs: ctx.remainingMs(), signal: ctx.signal });
+      else await ctx.page.reload({ waitUntil: 'domcontentloaded', timeout: ctx.remainingMs() });
     } catch (error) {
+      if (ctx.signal.aborted) throw error;
       throw navigationFailure(error, url);
     }
     const finalUrl = ctx.page.url();

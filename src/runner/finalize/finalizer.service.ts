@@ -9,6 +9,7 @@ import { CookieJarService } from '../../captures/cookie-jar/cookie-jar.service.j
 import { CaptureStore } from '../../captures/store/capture-store.js';
 import { Clock } from '../../common/clock.js';
 import { APP_LOGGER, type AppLogger } from '../../logging/app-logger.js';
+import type { Outcome } from '../../storage/ports/index.js';
 import type { RuntimeState } from '../interpreter/run-state.js';
 import { OutputPushService } from '../output/output-push.service.js';
 import { detectAntiBot } from '../page/anti-bot.js';
@@ -28,6 +29,7 @@ const ANTI_BOT_TIMEOUT_MS = 10_000;
 const HTML_TIMEOUT_MS = 15_000;
 const COOKIE_MERGE_TIMEOUT_MS = 15_000;
 const CLOSE_TIMEOUT_MS = 30_000;
+const HTML_COLUMNS: ReadonlySet<Outcome> = new Set(['success', 'error', 'anti_bot']);
 /** Headroom for the page script's own limit, so its SCRIPT_TIMEOUT/terminate path runs first. */
 const EXTRACTION_HTML_TIMEOUT_MS = 15_000;
 
@@ -83,7 +85,7 @@ export class RunFinalizer {
       ctx.noteAbort();
       if (plan.waitForDownloads && this.column(ctx) === 'success') await this.waitForDownloads(ctx);
       if (this.column(ctx) === 'success' || this.column(ctx) === 'error') await this.antiBotCheck(ctx);
-      if (plan.captureHtml && ['success', 'error', 'anti_bot'].includes(this.column(ctx))) await this.captureHtml(ctx, plan.captureHtml, result);
+      if (plan.captureHtml && HTML_COLUMNS.has(this.column(ctx))) await this.captureHtml(ctx, plan.captureHtml, result);
       if (this.column(ctx) === 'success') extracted = await this.extract(ctx, plan.state, result);
       result.finalUrl = this.finalUrl(ctx);
       if (this.column(ctx) !== 'crashed' || !ctx.isCrashed()) await this.screenshot(ctx, result);
@@ -103,6 +105,8 @@ export class RunFinalizer {
    * screenshot while the page is alive, then close. Never throws.
    */
   async salvage(ctx: RunContext, result: Finalized): Promise<Finalized> {
+    delete result.html;
+    result.data = null;
     if (!ctx.session) return result;
     try {
       result.finalUrl = this.finalUrl(ctx);
@@ -111,12 +115,10 @@ export class RunFinalizer {
     } catch (error) {
       this.logger.error({ runId: ctx.request.runId, err: error }, 'browser session could not be cleaned up');
     }
-    delete result.html;
-    result.data = null;
     return result;
   }
 
-  private column(ctx: RunContext): string {
+  private column(ctx: RunContext): Outcome {
     return ctx.verdict.outcome;
   }
 

@@ -5,7 +5,8 @@
 import type { Page } from 'playwright';
 import type { NormalisedTask } from '../../tasks/model/task.types.js';
 import { raceAbort, sleep } from '../interpreter/abort.js';
-import { GLIDE_MAX_MS, glidePath, hopStart, hopSteps, type Point } from './pointer-path.js';
+import { movePointerAlong } from './pointer-driver.js';
+import { GLIDE_MAX_MS, glidePath, hopStart, hopSteps, linePath, type Point } from './pointer-path.js';
 import { cryptoRandom, type RandomSource } from './random.js';
 import { typingPlan } from './typing-plan.js';
 
@@ -56,6 +57,13 @@ export class ActionPacing {
   async stealthDelay(ms: number): Promise<void> {
     const wanted = Math.round(ms * this.multiplier);
     const granted = Math.max(0, Math.min(wanted, this.budget));
+    this.budget -= granted;
+    if (granted > 0) await sleep(granted, this.signal);
+  }
+
+  /** A pause that is part of a movement's own timing (glide steps): not scaled, but capped. */
+  async fixedDelay(ms: number): Promise<void> {
+    const granted = Math.max(0, Math.min(Math.round(ms), this.budget));
     this.budget -= granted;
     if (granted > 0) await sleep(granted, this.signal);
   }
@@ -111,33 +119,38 @@ export class HumanInput {
     if (this.options.cursorGlide) {
       const from = this.pointer ?? (await this.randomViewportPoint());
       const glide = glidePath(from, to, this.random);
-      // A move already takes a frame or so in Chromium: only the rest of each step is slept,
-      // and the 800 ms cap is enforced on elapsed time (the last point is always reached).
+      const started = Date.now();
+      // Steps are paced 8–16 ms; once the 800 ms are used up the rest is sent at once.
+      await movePointerAlong(this.page, glide.points, async () => {
+        if (Date.now() - started + glide.stepMs <= GLIDE_MAX_MS) await pacing.fixedDelay(glide.stepMs);
+      });
+    } else {
+      const start = hopStart(to, this.random);
+      await movePointerAlong(this.page, [start, ...linePath(start, to, hopSteps(this.random))]);
+    }
+    this.pointer = { ...to };
+  }
+
+  /** Moves to `to` while a button is held (drag): a glide with `cursorGlide`, else a stepped line. */
+  async dragMoveTo(to: Point, pacing: ActionPacing): Promise<void> {
+    // Playwright's mouse keeps the held button and the browser's drag handling in step.
+    const mouse = this.page.mouse;
+    if (this.options.cursorGlide) {
+      const from = this.pointer ?? to;
+      const glide = glidePath(from, to, this.random);
       const started = Date.now();
       const last = glide.points.length - 1;
       for (let i = 0; i <= last; i++) {
         const point = i < last && Date.now() - started >= GLIDE_MAX_MS - GLIDE_LAST_MOVE_MS ? glide.points[last] : glide.points[i];
         const stepStart = Date.now();
-        await this.page.mouse.move(point.x, point.y);
+        await mouse.move(point.x, point.y);
         if (point === glide.points[last]) break;
         const rest = glide.stepMs - (Date.now() - stepStart);
-        if (rest > 0) await pacing.stealthDelay(rest);
+        if (rest > 0) await pacing.fixedDelay(rest);
       }
     } else {
-      const start = hopStart(to, this.random);
-      await this.page.mouse.move(start.x, start.y);
-      await this.page.mouse.move(to.x, to.y, { steps: hopSteps(this.random) });
+      await mouse.move(to.x, to.y, { steps: this.random.int(10, 20) });
     }
-    this.pointer = { ...to };
-  }
-
-  /** Moves along the path to `to` while a button is held (drag): glide or stepped line. */
-  async dragMoveTo(to: Point, pacing: ActionPacing): Promise<void> {
-    if (this.options.cursorGlide) {
-      await this.moveTo(to, pacing);
-      return;
-    }
-    await this.page.mouse.move(to.x, to.y, { steps: this.random.int(10, 20) });
     this.pointer = { ...to };
   }
 
@@ -201,7 +214,7 @@ export class HumanInput {
       x: clamp(from.x + this.random.int(-40, 40), 1, width - 2),
       y: clamp(from.y + this.random.int(-40, 40), 1, height - 2),
     };
-    await this.page.mouse.move(to.x, to.y, { steps: this.random.int(3, 8) });
+    await movePointerAlong(this.page, linePath(from, to, this.random.int(3, 8)));
     this.pointer = to;
   }
 

@@ -25,13 +25,19 @@ function easeInOut(t: number): number {
   return t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
 }
 
+/** Longer moves take more steps: 25 for a short move, up to 60 from about 1000 px. */
+export function glideSteps(distance: number, random: RandomSource): number {
+  const base = GLIDE_MIN_STEPS + Math.round((GLIDE_MAX_STEPS - GLIDE_MIN_STEPS - 5) * Math.min(1, distance / 1000));
+  return Math.min(GLIDE_MAX_STEPS, base + random.int(0, 5));
+}
+
 /** An eased quadratic Bézier from `from` to `to` with a random bend and ±1 px jitter; ends exactly on `to`. */
 export function glidePath(from: Point, to: Point, random: RandomSource): Glide {
-  const steps = random.int(GLIDE_MIN_STEPS, GLIDE_MAX_STEPS);
-  const stepMs = Math.min(random.int(GLIDE_MIN_STEP_MS, GLIDE_MAX_STEP_MS), Math.floor(GLIDE_MAX_MS / steps));
   const dx = to.x - from.x;
   const dy = to.y - from.y;
   const distance = Math.hypot(dx, dy);
+  const steps = glideSteps(distance, random);
+  const stepMs = Math.min(random.int(GLIDE_MIN_STEP_MS, GLIDE_MAX_STEP_MS), Math.floor(GLIDE_MAX_MS / steps));
   // Control point: the midpoint pushed sideways by up to 30 % of the distance (≤ 200 px).
   const bend = (random.int(-300, 300) / 1000) * Math.min(distance, 666);
   const nx = distance === 0 ? 0 : -dy / distance;
@@ -72,4 +78,11 @@ export function randomInnerPoint(box: { x: number; y: number; width: number; hei
     x: left + (random.int(0, 1000) / 1000) * Math.max(0, right - left),
     y: top + (random.int(0, 1000) / 1000) * Math.max(0, bottom - top),
   };
+}
+
+/** `steps` evenly spaced points from `from` to `to`, ending exactly on `to`. */
+export function linePath(from: Point, to: Point, steps: number): Point[] {
+  const points: Point[] = [];
+  for (let i = 1; i <= steps; i++) points.push({ x: from.x + ((to.x - from.x) * i) / steps, y: from.y + ((to.y - from.y) * i) / steps });
+  return points;
 }

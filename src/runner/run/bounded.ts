@@ -3,21 +3,23 @@
 export type Bounded<T> = { ok: true; value: T } | { ok: false; reason: 'timeout' | 'aborted' } | { ok: false; reason: 'error'; error: unknown };
 
 export function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal): Promise<Bounded<T>> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.resolve({ ok: false, reason: 'aborted' });
+  }
   return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
     const settle = (result: Bounded<T>) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       resolve(result);
     };
     const onAbort = () => settle({ ok: false, reason: 'aborted' });
+    const timer = setTimeout(() => settle({ ok: false, reason: 'timeout' }), Math.max(0, ms));
+    signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => settle({ ok: true, value }),
       (error: unknown) => settle({ ok: false, reason: 'error', error }),
     );
-    if (signal.aborted) return settle({ ok: false, reason: 'aborted' });
-    signal.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(() => settle({ ok: false, reason: 'timeout' }), Math.max(0, ms));
   });
 }
 

@@ -21,6 +21,9 @@ export interface RotationChange {
   rotationMode?: RotationMode | null;
 }
 
+/** Proxy ids are `proxy_` + 12 hex digits; anything unprintable or huge cannot exist, so it is not looked up. */
+const PLAUSIBLE_ID = /^[\x21-\x7e]{1,200}$/;
+
 const invalidProxy = (reason: string) => new DomainError('INVALID_PROXY', `Invalid proxy: ${reason}`, { reason });
 const readOnly = () => new DomainError('PROXY_READ_ONLY', "The 'host' entry cannot be changed or deleted");
 
@@ -92,7 +95,7 @@ export class ProxySettingsService {
   update(id: string, input: ProxyInput): Promise<ProxyList> {
     return this.queue.run(async () => {
       if (id === HOST_PROXY_ID) throw readOnly();
-      const existing = await this.proxies.get(id);
+      const existing = PLAUSIBLE_ID.test(id) ? await this.proxies.get(id) : null;
       if (!existing) throw notFound('PROXY_NOT_FOUND', 'proxy', id);
       const draft = draftOrThrow(input);
       const passwordEnc =
@@ -107,7 +110,7 @@ export class ProxySettingsService {
   remove(id: string): Promise<ProxyList> {
     return this.queue.run(async () => {
       if (id === HOST_PROXY_ID) throw readOnly();
-      if (!(await this.proxies.delete(id))) throw notFound('PROXY_NOT_FOUND', 'proxy', id);
+      if (!PLAUSIBLE_ID.test(id) || !(await this.proxies.delete(id))) throw notFound('PROXY_NOT_FOUND', 'proxy', id);
       await this.resetDefaultIfIn([id]);
       return this.list();
     });

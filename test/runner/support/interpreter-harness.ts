@@ -117,6 +117,10 @@ export interface RunOptions {
   page?: Page;
   /** Keep the context open after the run (the caller closes `context`). */
   keepOpen?: boolean;
+  /** Run navigate/reload on page.goto/reload directly (no session navigation port). */
+  withoutNavigationPort?: boolean;
+  /** Replaces the default navigation port. */
+  navigation?: ActionServices['navigation'];
 }
 
 export interface RunOutput {
@@ -161,6 +165,11 @@ export function buildTask(actions: ActionInput[], extra: Partial<NormalisedTask>
 export async function runActions(h: Harness, options: RunOptions): Promise<RunOutput> {
   let context: BrowserContext;
   let page: Page;
+  // Stand-in for BrowserSession.navigate/reload (the real one also attributes refused redirect hops).
+  const navigation: NonNullable<ActionServices['navigation']> = options.navigation ?? {
+    navigate: async (url, o) => ({ finalUrl: (await page.goto(url, { waitUntil: 'domcontentloaded', timeout: o.timeoutMs }), page.url()), status: null }),
+    reload: async (o) => ({ finalUrl: (await page.reload({ waitUntil: 'domcontentloaded', timeout: o.timeoutMs }), page.url()), status: null }),
+  };
   if (options.page) {
     page = options.page;
     context = page.context();
@@ -168,7 +177,8 @@ export async function runActions(h: Harness, options: RunOptions): Promise<RunOu
     context = await h.browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
     // Stand-in for the session's network guard (RUNNER §11.8): only the fixture origin passes.
     await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
+      const request = route.request();
+      const url = new URL(request.url());
       if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '127.0.0.1') return route.abort('blockedbyclient');
       return route.continue();
     });
@@ -203,6 +213,7 @@ export async function runActions(h: Harness, options: RunOptions): Promise<RunOu
     urlGuard: h.guard,
     subtasks: options.subtasks ?? null,
     downloads: new TestDownloadTracker(page),
+    navigation: options.withoutNavigationPort ? null : navigation,
   };
   const result = await interpret({ request, page, signal: run.signal, deadline, services, masker, maxStepsPerRun: options.maxStepsPerRun });
   const durationMs = Date.now() - startedAt;
