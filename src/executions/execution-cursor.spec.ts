@@ -40,6 +40,8 @@ describe('execution list cursor', () => {
     ['fractional timestamp', b64('{"timestamp":1.5,"id":"x"}')],
     ['unsafe timestamp', b64('{"timestamp":1e300,"id":"x"}')],
     ['too long', 'A'.repeat(2000)],
+    ['U+0000 in the id (no storage provider can hold it)', b64('{"timestamp":1,"id":"exec_\\u0000"}')],
+    ['non-ASCII id (ids we issue are printable ASCII)', b64('{"timestamp":1,"id":"exec_é"}')],
   ])('rejects %s with INVALID_CURSOR', (_name, cursor) => {
     expect(codeOf(() => decodeCursor(cursor))).toBe('INVALID_CURSOR');
   });

@@ -31,6 +31,7 @@ export function decodeCursor(cursor: string): ListPosition {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidCursor();
   const { timestamp, id } = parsed as Record<string, unknown>;
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp)) throw invalidCursor();
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) throw invalidCursor();
+  // Ids we issue are printable ASCII; anything else (U+0000 above all) could not be queried safely.
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || !/^[\x21-\x7e]+$/.test(id)) throw invalidCursor();
   return { timestamp, id };
 }

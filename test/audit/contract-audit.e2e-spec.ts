@@ -46,6 +46,13 @@ describe.each(STORAGE_PROVIDERS)('%s storage: contract audit', (storage) => {
     expect(res.body).toEqual({ error: 'VALIDATION_FAILED', message: expect.any(String), details: [{ field: `query.${name}`, message: expect.any(String) }] });
   });
 
+  // §5.2 INVALID_CURSOR: a well-formed cursor carrying an id no execution can have (never a 500).
+  it('GET /api/executions?cursor=<id with U+0000> → 400 INVALID_CURSOR', async () => {
+    const cursor = Buffer.from('{"timestamp":1,"id":"exec_\\u0000"}', 'utf8').toString('base64url');
+    const res = await call('GET', `/api/executions?cursor=${cursor}`);
+    expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { error: 'INVALID_CURSOR', message: expect.any(String) } });
+  });
+
   // §1.4: authentication (3) and routing (4) come before validation (6), also for U+0000 in a body.
   it('answers 401 (not 400) to an unauthenticated body with U+0000, and 404 on an unknown route', async () => {
     const noKey = await fetch(`${t.url}/api/settings/selector-finder`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"finder":"a\\u0000"}' });

@@ -45,6 +45,17 @@ describe('InProcessRunQueue', () => {
     expect(queue.queueStats()).toMatchObject({ running: 2, queued: 3 });
   });
 
+  it('reports reserved places that free slots will take as running', () => {
+    const { queue } = setup(2, 3);
+    queue.reserve();
+    expect(queue.queueStats()).toMatchObject({ running: 1, queued: 0 });
+    queue.reserve();
+    queue.reserve();
+    expect(queue.queueStats()).toMatchObject({ running: 2, queued: 1 });
+    queue.pause();
+    expect(queue.queueStats()).toMatchObject({ running: 0, queued: 3 });
+  });
+
   it('a released reservation gives the place back; release is idempotent', () => {
     const { queue } = setup(1, 0);
     const r = queue.reserve()!;

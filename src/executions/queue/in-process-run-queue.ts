@@ -29,8 +29,12 @@ export class InProcessRunQueue extends RunQueue {
     this.maxQueued = config.maxQueuedExecutions;
   }
 
+  /** Reserved places that a free slot will take at once are reported as running, not queued. */
   queueStats(): QueueStats {
-    return { running: this.running, queued: this.waiting.size + this.reserved, maxConcurrent: this.maxConcurrent, maxQueued: this.maxQueued };
+    const pending = this.waiting.size + this.reserved;
+    const freeSlots = this.paused || !this.worker ? 0 : Math.max(0, this.maxConcurrent - this.running);
+    const starting = Math.min(pending, freeSlots);
+    return { running: this.running + starting, queued: pending - starting, maxConcurrent: this.maxConcurrent, maxQueued: this.maxQueued };
   }
 
   reserve(): QueueReservation | null {
