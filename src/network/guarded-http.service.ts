@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { raceSignal } from '../common/promise-race.js';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction, Socket } from 'node:net';
@@ -121,7 +122,7 @@ export class GuardedHttpClient {
   private async checkHop(target: string | URL, flavour: GuardFlavour, signal: AbortSignal): Promise<CheckedUrl> {
     let hop: CheckedUrl;
     try {
-      hop = await raceAbort(this.guard.check(target, flavour), signal);
+      hop = await raceSignal(this.guard.check(target, flavour), signal);
     } catch (err) {
       if (!(err instanceof UrlRefusedError)) throw err;
       const kind = err.kind === 'unresolvable' ? 'unreachable' : 'blocked';
@@ -269,24 +270,6 @@ function readBody(res: http.IncomingMessage, maxBytes: number, decompress: boole
       res.on('error', broken);
       res.pipe(decoder);
     }
-  });
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
   });
 }
 

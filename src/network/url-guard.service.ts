@@ -1,3 +1,4 @@
+import { settleWithin } from '../common/promise-race.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.service.js';
@@ -134,7 +135,7 @@ export class UrlGuard {
     }
     let addresses: ResolvedAddress[];
     try {
-      addresses = await withTimeout(this.dns.lookupAll(hostname), DNS_TIMEOUT_MS);
+      addresses = await settleWithin(this.dns.lookupAll(hostname), DNS_TIMEOUT_MS, dnsTimedOut);
     } catch (err) {
       if (this.allowPrivateNetworks) return { allowed: true, addresses: [] };
       return { allowed: false, kind: 'unresolvable', address: null, note: dnsErrorCode(err) };
@@ -178,20 +179,8 @@ function canonicalHost(hostname: string): string | null {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(Object.assign(new Error(`DNS lookup timed out after ${ms} ms`), { code: 'ETIMEOUT' })), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
+function dnsTimedOut(): never {
+  throw Object.assign(new Error(`DNS lookup timed out after ${DNS_TIMEOUT_MS} ms`), { code: 'ETIMEOUT' });
 }
 
 function toVerdict(e: HostEvaluation): HostVerdict {

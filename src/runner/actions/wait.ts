@@ -4,6 +4,7 @@ import type { ActionHandler } from './action-handler.js';
 
 export const MAX_WAIT_SECONDS = 3600;
 const DEFAULT_WAIT_SECONDS = 2;
+const DEADLINE_MARGIN_MS = 50;
 
 export function waitSeconds(text: string): number {
   const trimmed = text.trim();
@@ -24,7 +25,11 @@ export const waitAction: ActionHandler = {
       seconds = MAX_WAIT_SECONDS;
     }
     const started = Date.now();
-    const ms = Math.max(0, Math.min(Math.round(seconds * 1000), ctx.deadline - started));
+    const requested = Math.round(seconds * 1000);
+    const left = ctx.deadline - started;
+    // A wait cut short by the run deadline must end in RUN_TIMEOUT, not in success: outlast the
+    // deadline by a hair so the run-timeout abort always lands first (timers fire in due order).
+    const ms = requested < left ? requested : Math.max(0, left) + DEADLINE_MARGIN_MS;
     await ctx.human.idle(ms, ctx.signal);
     const waited = Date.now() - started;
     ctx.info(`Waited ${(waited / 1000).toFixed(waited % 1000 === 0 ? 0 : 1)} s`);

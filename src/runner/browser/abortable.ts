@@ -1,3 +1,4 @@
+import { raceSignal, settleWithin } from '../../common/promise-race.js';
 import { RunError } from '../run-error.js';
 
 /** The abort reason as an Error (a plain `abort()` gives a RunError STOPPED). */
@@ -8,45 +9,12 @@ export function abortError(signal: AbortSignal): Error {
 
 /** Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(abortError(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => undefined);
-      reject(abortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return signal ? raceSignal(promise, signal, abortError) : promise;
 }
 
 /** Resolves `'timeout'` after `ms` unless `promise` settles first (its result is then returned). */
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  return new Promise<T | 'timeout'>((resolve, reject) => {
-    const timer = setTimeout(() => resolve('timeout'), Math.max(0, ms));
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
+  return settleWithin(promise, ms, () => 'timeout' as const);
 }
 
 /** Sleeps `ms`; resolves early (false) when `signal` aborts. */

@@ -1,22 +1,11 @@
 import type { BrowserContext, Page } from 'playwright';
+import type { StorageState } from '../../captures/cookie-jar/storage-state.js';
 import type { NormalisedTask } from '../../tasks/model/task.types.js';
 import type { RunErrorCode } from '../run-error.js';
 import type { CaptureInfo, DownloadEntry, RunEventSink } from '../runner.types.js';
 
-/** Playwright storage state (cookies + per-origin localStorage), the cookie-jar format. */
-export interface StorageStateShape {
-  cookies: Array<{
-    name: string;
-    value: string;
-    domain: string;
-    path: string;
-    expires: number;
-    httpOnly: boolean;
-    secure: boolean;
-    sameSite: 'Strict' | 'Lax' | 'None';
-  }>;
-  origins: Array<{ origin: string; localStorage: Array<{ name: string; value: string }> }>;
-}
+/** Playwright storage state (cookies + per-origin localStorage): the cookie-jar format. */
+export type StorageStateShape = StorageState;
 
 /** The last main-frame document response, for the anti-bot signals S1/S5/S6 (RUNNER §9.3). */
 export interface DocumentResponseInfo {

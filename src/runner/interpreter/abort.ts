@@ -3,6 +3,8 @@
  * fires, and a call that is still in flight is simply no longer awaited.
  */
 
+import { raceSignal } from '../../common/promise-race.js';
+
 /** setTimeout fires at once for delays beyond 2^31-1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -44,27 +46,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * abandoned promise keeps running; its eventual rejection is swallowed.
  */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(abortError(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => undefined);
-      reject(abortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+  return raceSignal(promise, signal, abortError);
 }
 
 /** A signal that aborts when `parent` aborts or after `ms` (with `timeoutReason`). Call `dispose` when done. */

@@ -184,17 +184,23 @@ export class Interpreter {
 
   // ---- control actions ----
 
-  private async onIf(index: number, action: TaskAction, ref: ActionRef): Promise<Step> {
-    const started = Date.now();
+  /** Evaluates an `if`/`while` condition into `output`; a Step when the run must end or jump instead. */
+  private async evaluate(index: number, action: TaskAction, ref: ActionRef, started: number): Promise<boolean | Step> {
     this.log.action(ref, 'running', 'Evaluating condition');
-    let result: boolean;
     try {
-      result = await this.condition(index, action);
+      const result = await this.condition(index, action);
+      this.state.output = result;
+      return result;
     } catch (error) {
       if (this.options.signal.aborted) return this.aborted();
       return this.fail(index, ref, toRunError(error, 'CONDITION_FAILED'), Date.now() - started, 'condition-false');
     }
-    this.state.output = result;
+  }
+
+  private async onIf(index: number, action: TaskAction, ref: ActionRef): Promise<Step> {
+    const started = Date.now();
+    const result = await this.evaluate(index, action, ref, started);
+    if (typeof result !== 'boolean') return result;
     this.log.action(ref, 'success', `Condition is ${result}`, Date.now() - started);
     this.log.info(`if: condition is ${result}`, ref.id);
     this.pc = result ? index + 1 : this.falseBranch(index);
@@ -203,15 +209,8 @@ export class Interpreter {
 
   private async onWhile(index: number, action: TaskAction, ref: ActionRef): Promise<Step> {
     const started = Date.now();
-    this.log.action(ref, 'running', 'Evaluating condition');
-    let result: boolean;
-    try {
-      result = await this.condition(index, action);
-    } catch (error) {
-      if (this.options.signal.aborted) return this.aborted();
-      return this.fail(index, ref, toRunError(error, 'CONDITION_FAILED'), Date.now() - started, 'condition-false');
-    }
-    this.state.output = result;
+    const result = await this.evaluate(index, action, ref, started);
+    if (typeof result !== 'boolean') return result;
     const done = this.whileCounts.get(index) ?? 0;
     const cap = whileIterationCap(action);
     if (!result) {
