@@ -55,7 +55,14 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['x-request-id', 'X-Execution-Id', 'Location', 'Retry-After', 'Preference-Applied', 'Idempotent-Replayed'] });
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
-  await app.init();
+  try {
+    await app.init();
+  } catch (err) {
+    // A boot check failed after the providers started: release what they hold (data-dir lock,
+    // database pool, browser) before reporting it.
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   const server = app.getHttpServer() as Server;
   // Synchronous runs hold the request open for queue wait plus run time (API §1.1).
   server.requestTimeout = 0;

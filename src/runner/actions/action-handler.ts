@@ -83,6 +83,11 @@ export interface ActionHandler {
   readonly defaultTimeoutMs: number | null;
   /** The action offers `varName` (§7): its result is stored there too. */
   readonly storesResult?: boolean;
+  /**
+   * The action ends by itself soon after its signal aborts, and must be awaited rather than
+   * abandoned (`start`: the stopped child finishes before its parent, RUNNER §3.5).
+   */
+  readonly settlesOnAbort?: boolean;
   /** Text of the `running` event (never the typed text of a `type` action). */
   describe(ctx: ActionContext): string;
   run(ctx: ActionContext): Promise<ActionResult>;

@@ -8,6 +8,8 @@ export const startAction: ActionHandler = {
   type: 'start',
   defaultTimeoutMs: null,
   storesResult: true,
+  // The launcher stops the child with the parent and returns once the child has finished.
+  settlesOnAbort: true,
   describe: (ctx) => `Start task ${ctx.text('value')}`,
   async run(ctx) {
     const childId = ctx.text('value').trim();

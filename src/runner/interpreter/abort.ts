@@ -64,3 +64,24 @@ export function childSignal(parent: AbortSignal, ms: number | null, timeoutReaso
     },
   };
 }
+
+/**
+ * A signal that aborts `graceMs` after `parent` aborts, with the parent's reason: a bounded wait
+ * for work that ends by itself once the run aborts (e.g. a `start` waiting for its stopped child).
+ */
+export function lateSignal(parent: AbortSignal, graceMs: number): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onParent = () => {
+    timer = setTimeout(() => controller.abort(parent.reason), Math.max(0, Math.min(graceMs, MAX_TIMER_MS)));
+  };
+  if (parent.aborted) onParent();
+  else parent.addEventListener('abort', onParent, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      parent.removeEventListener('abort', onParent);
+    },
+  };
+}

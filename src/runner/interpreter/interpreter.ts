@@ -15,7 +15,7 @@ import { RunError, type RunErrorCode } from '../run-error.js';
 import { createLookup, oncePerName, type VariableLookup } from '../templating/lookup.js';
 import { renderRaw, renderText } from '../templating/render.js';
 import { normalizeVarName } from '../values/set-path.js';
-import { childSignal, raceAbort } from './abort.js';
+import { childSignal, lateSignal, raceAbort } from './abort.js';
 import { InterpreterActionContext } from './action-context.js';
 import { evaluateCondition, whileIterationCap } from './conditions.js';
 import { failureMessage, toRunError, UNHANDLEABLE_CODES } from './failure.js';
@@ -29,6 +29,8 @@ import { runAbortKind } from './run-signal.js';
 const WATCHDOG_GRACE_MS = 2000;
 /** Page scripts may spend 5 s proving the page still answers after a timeout (§7.1). */
 const SCRIPT_WATCHDOG_GRACE_MS = 7000;
+/** How long an action that settles on abort (`start`) is still awaited after the run aborts. */
+const ABORT_SETTLE_MS = 10_000;
 const HTML_TOKEN = /\{\$html[.}]/;
 
 export function stepBudget(actionCount: number, maxStepsPerRun?: number): number {
@@ -147,13 +149,14 @@ export class Interpreter {
     const timeoutMs = Math.max(1, Math.min(limit ?? Number.MAX_SAFE_INTEGER, this.options.deadline - started));
     const grace = type === 'javascript' ? SCRIPT_WATCHDOG_GRACE_MS : WATCHDOG_GRACE_MS;
     const watchdog = childSignal(this.options.signal, limit === null ? null : timeoutMs + grace, () => new RunError('ACTION_TIMEOUT', `Action did not finish within ${timeoutMs} ms`));
+    const settle = handler.settlesOnAbort ? lateSignal(watchdog.signal, ABORT_SETTLE_MS) : null;
     let result: ActionResult;
     let described = false;
     try {
       const ctx = await this.context(index, action, type, watchdog.signal, timeoutMs);
       this.log.action(ref, 'running', this.safe(() => handler.describe(ctx), type));
       described = true;
-      result = await raceAbort(this.withCrash(handler.run(ctx)), watchdog.signal);
+      result = await raceAbort(this.withCrash(handler.run(ctx)), settle?.signal ?? watchdog.signal);
       if (handler.storesResult && !result.keepOutput) this.storeVarName(action, result.output);
     } catch (error) {
       if (this.options.signal.aborted) {
@@ -165,6 +168,7 @@ export class Interpreter {
       const failure = watchdog.signal.aborted && watchdog.signal.reason instanceof RunError ? watchdog.signal.reason : toRunError(error);
       return this.fail(index, ref, failure, Date.now() - started, 'next');
     } finally {
+      settle?.dispose();
       watchdog.dispose();
     }
     if (!result.keepOutput) this.state.output = result.output;
