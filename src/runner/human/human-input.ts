@@ -120,9 +120,12 @@ export class HumanInput {
       const from = this.pointer ?? (await this.randomViewportPoint());
       const glide = glidePath(from, to, this.random);
       const started = Date.now();
-      // Steps are paced 8–16 ms; once the 800 ms are used up the rest is sent at once.
+      let due = started;
+      // Steps are paced 8–16 ms on a fixed schedule (timer overshoot does not add up); once the
+      // 800 ms are used up the rest is sent at once.
       await movePointerAlong(this.page, glide.points, async () => {
-        if (Date.now() - started + glide.stepMs <= GLIDE_MAX_MS) await pacing.fixedDelay(glide.stepMs);
+        due += glide.stepMs;
+        if (due - started <= GLIDE_MAX_MS) await pacing.fixedDelay(due - Date.now());
       });
     } else {
       const start = hopStart(to, this.random);
