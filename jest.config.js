@@ -11,6 +11,9 @@ const shared = {
 
 export default {
   testTimeout: 120000,
+  // Most suites wait on Chromium and I/O, not CPU: two workers halve the run on two cores
+  // (Jest's default is cores - 1). More would starve the timing bounds some tests check.
+  maxWorkers: 2,
   globalSetup: './test/support/global-setup.ts',
   globalTeardown: './test/support/global-teardown.ts',
   projects: [

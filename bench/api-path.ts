@@ -1,30 +1,30 @@
 import type { TimedRun } from './runner-path.js';
 import { checkRunData } from './six-steps.js';
 
-/** The answer of a probe request: null when sync runs are served, else why not. */
-export async function apiUnavailableReason(baseUrl: string, apiKey: string): Promise<string | null> {
+/** Saves the 6-step task through the API: its id, or why the API path cannot be measured. */
+export async function saveBenchTask(baseUrl: string, apiKey: string, taskBody: Record<string, unknown>): Promise<{ taskId: string } | { unavailable: string }> {
   try {
-    const res = await fetch(`${baseUrl}/agent`, {
+    const res = await fetch(`${baseUrl}/api/tasks`, {
       method: 'POST',
       headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-      // Deliberately invalid, so no run starts: 400 means the route is there, 404 that it is not.
-      body: JSON.stringify({ timeoutSeconds: 'not a number' }),
+      body: JSON.stringify(taskBody),
     });
-    await res.arrayBuffer();
-    if (res.status === 404) return 'POST /agent answered 404: the run routes are not registered';
-    return null;
+    const text = await res.text();
+    if (res.status !== 200 && res.status !== 201) return { unavailable: `POST /api/tasks answered ${res.status}: ${text.slice(0, 200)}` };
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'string' ? { taskId: id } : { unavailable: 'POST /api/tasks answered without an id' };
   } catch (error) {
-    return `POST /agent failed: ${error instanceof Error ? error.message : String(error)}`;
+    return { unavailable: `POST /api/tasks failed: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
-/** One synchronous ad-hoc run: `POST /agent` with the task body, waiting for the 200 result. */
-export async function runThroughApi(baseUrl: string, apiKey: string, taskBody: Record<string, unknown>): Promise<TimedRun> {
+/** One synchronous run the way the SDKs start it: `POST /api/tasks/:id/api`, waiting for the 200 result. */
+export async function runThroughApi(baseUrl: string, apiKey: string, taskId: string): Promise<TimedRun> {
   const started = performance.now();
-  const res = await fetch(`${baseUrl}/agent`, {
+  const res = await fetch(`${baseUrl}/api/tasks/${encodeURIComponent(taskId)}/api`, {
     method: 'POST',
     headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-    body: JSON.stringify(taskBody),
+    body: '{}',
   });
   const text = await res.text();
   const ms = performance.now() - started;

@@ -58,7 +58,7 @@ export function formatReport(f: BenchFigures): string {
     [
       latencyRow('plain Playwright', f.latency.plain, 1, 1, null),
       latencyRow('TaskRunner.run', f.latency.runner, f.ratios.runnerToPlainMedian, f.ratios.runnerToPlainP90, f.addedMs.runner),
-      latencyRow('API sync POST /agent', f.latency.api, f.ratios.apiToPlainMedian, f.ratios.apiToPlainP90, f.addedMs.api),
+      latencyRow('API sync POST /api/tasks/:id/api', f.latency.api, f.ratios.apiToPlainMedian, f.ratios.apiToPlainP90, f.addedMs.api),
     ],
   );
   const base = f.throughput[0]?.runsPerSecond;

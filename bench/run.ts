@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { apiUnavailableReason, runThroughApi } from './api-path.js';
+import { runThroughApi, saveBenchTask } from './api-path.js';
 import { startBenchApp } from './bench-app.js';
 import { startBenchPage } from './bench-page.js';
 import { launchPlainBrowser } from './plain-browser.js';
@@ -103,8 +103,10 @@ async function main(): Promise<void> {
     const contextOptions = plain.contextOptions(options.record ? plainVideoDir : null);
     const plainRun = () => timed(() => plainSixSteps(plain.browser, page.url, contextOptions));
     const runnerRun = () => runThroughRunner(app.runner, task).catch((e: unknown) => ({ ms: 0, problem: String(e) }));
-    const apiRun = () => runThroughApi(app.url, app.apiKey, taskBody).catch((e: unknown) => ({ ms: 0, problem: String(e) }));
-    const apiUnavailable = await apiUnavailableReason(app.url, app.apiKey);
+    const saved = await saveBenchTask(app.url, app.apiKey, taskBody);
+    const apiUnavailable = 'unavailable' in saved ? saved.unavailable : null;
+    const apiTaskId = 'taskId' in saved ? saved.taskId : '';
+    const apiRun = () => runThroughApi(app.url, app.apiKey, apiTaskId).catch((e: unknown) => ({ ms: 0, problem: String(e) }));
 
     progress(`warming up (${options.warmup} runs per path)`);
     for (let i = 0; i < options.warmup; i++) {

@@ -1,5 +1,5 @@
 // Issue 5: queue admission and the concurrency limit (API §4.5) with the REAL runner: 30 async
-// runs at once, each holding a fixture request ~300 ms while its page loads.
+// runs at once, each holding a fixture request ~800 ms while its page loads.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectError } from '../executions/runs-kit.js';
 import { STORAGE_PROVIDERS } from '../support/storage-matrix.js';
@@ -10,7 +10,7 @@ const MAX_QUEUED = 20;
 const REQUESTS = 30;
 /**
  * Every slot plus every queue place. Nothing finishes while the burst is admitted: the browser is
- * cold (first launch) and each run holds its page load ≥ 300 ms (the burst itself takes ~0.3-0.6 s).
+ * cold (first launch) and each run holds its page load ≥ 800 ms (the burst itself takes ~0.3-0.6 s).
  */
 const ADMITTED = MAX_CONCURRENT + MAX_QUEUED;
 const REFUSED = REQUESTS - ADMITTED;
@@ -28,8 +28,8 @@ describe.each(STORAGE_PROVIDERS)('%s storage: live concurrency', (storage) => {
 
   beforeAll(async () => {
     live = await startLive(storage, { MAX_CONCURRENT_EXECUTIONS: String(MAX_CONCURRENT), MAX_QUEUED_EXECUTIONS: String(MAX_QUEUED) });
-    // The start page is `/slow`: held 300 ms, in-flight requests counted per tag by the fixture site.
-    taskId = await createTask(live.t, { name: 'Live slow page', url: `${live.site.url}/slow?ms=300&tag=${tag}`, disableRecording: true, extractionScript: 'return url()' });
+    // The start page is `/slow`: held 800 ms, in-flight requests counted per tag by the fixture site.
+    taskId = await createTask(live.t, { name: 'Live slow page', url: `${live.site.url}/slow?ms=800&tag=${tag}`, disableRecording: true, extractionScript: 'return url()' });
   });
   afterAll(async () => {
     await live?.close();
