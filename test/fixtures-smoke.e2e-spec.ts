@@ -444,7 +444,9 @@ describe('fixture pages in Chromium', () => {
 
   it('form values reach the server (text, password, textarea, select by value and label, checks, radio)', async () => {
     await page.goto(`${base}/form.html`);
-    await page.keyboard.type('Ada'); // #name has autofocus
+    // #name has autofocus, applied by the browser shortly after load.
+    await page.waitForFunction(() => document.activeElement?.id === 'name');
+    await page.keyboard.type('Ada');
     await page.fill('#email', 'ada@example.com');
     await page.fill('#password', 'hunter22');
     await page.fill('#message', 'line one\nline two');

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { QueueStatsSource } from '../health/readiness-sources.js';
-import { SubtaskLauncher, TaskRunner } from '../runner/runner.types.js';
+import { RunnerModule } from '../runner/runner.module.js';
+import { SubtaskLauncher } from '../runner/runner.types.js';
 import { TasksModule } from '../tasks/tasks.module.js';
 import { ActiveRuns } from './lifecycle/active-runs.js';
 import { CrashRecovery } from './lifecycle/crash-recovery.service.js';
@@ -16,7 +17,6 @@ import { RunShutdown } from './lifecycle/run-shutdown.service.js';
 import { StopController } from './lifecycle/stop.controller.js';
 import { StopService } from './lifecycle/stop.service.js';
 import { ExecutionSubtaskLauncher } from './lifecycle/subtask-launcher.service.js';
-import { UnavailableTaskRunner } from './lifecycle/unavailable-task-runner.js';
 import { DurationStats } from './queue/duration-stats.js';
 import { InProcessRunQueue } from './queue/in-process-run-queue.js';
 import { RunQueue } from './queue/run-queue.js';
@@ -27,19 +27,16 @@ import { RunsController } from './runs/runs.controller.js';
 /**
  * Running tasks over the API (API §4, §5.2 stop; RUNNER §3): admission, the run queue, the run
  * lifecycle, crash recovery, graceful shutdown and `start` children. Global so readiness sees the
- * queue (QueueStatsSource) and the runner sees SubtaskLauncher.
- *
- * TaskRunner: UnavailableTaskRunner is a stand-in; RunExecutor uses any other TaskRunner provider
- * in the app (the runner module's, or a test's override).
+ * queue (QueueStatsSource) and the runner sees SubtaskLauncher (the runner looks it up when a
+ * `start` runs, so the two modules do not import each other).
  */
 @Global()
 @Module({
-  imports: [TasksModule],
+  imports: [TasksModule, RunnerModule],
   controllers: [RunsController, StopController],
   providers: [
     { provide: RunQueue, useClass: InProcessRunQueue },
     { provide: QueueStatsSource, useExisting: RunQueue },
-    { provide: TaskRunner, useClass: UnavailableTaskRunner },
     { provide: SubtaskLauncher, useExisting: ExecutionSubtaskLauncher },
     ExecutionSubtaskLauncher,
     DurationStats,

@@ -221,7 +221,10 @@ describe('TaskRunner outcomes (agent mode)', () => {
   });
 
   it('downloads: in-progress downloads are waited for and listed with their capture path', async () => {
-    const r = await run(app, task({ url: `${site.url}/download.html`, actions: [{ type: 'click', selector: '#dl-report' }, { type: 'click', selector: '#dl-slow' }] }));
+    // The short wait lets the slow download start (a busy machine may take a moment to see its
+    // headers); it then streams for about 2 s more, so finalisation must wait for it.
+    const actions = [{ type: 'click', selector: '#dl-report' }, { type: 'click', selector: '#dl-slow' }, { type: 'wait', value: '0.5' }];
+    const r = await run(app, task({ url: `${site.url}/download.html`, actions }));
     expect(r.result.outcome).toBe('success');
     const names = r.result.downloads.map((d) => d.name).sort();
     expect(names).toEqual(['report 2024.csv', 'slow.bin']);

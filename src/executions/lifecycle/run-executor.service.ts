@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { Clock } from '../../common/clock.js';
 import { APP_LOGGER, type AppLogger } from '../../logging/app-logger.js';
 import { SecretMasker } from '../../runner/redaction/secret-masker.js';
@@ -16,7 +15,6 @@ import { LostWorkerHandler } from './lost-worker.service.js';
 import { MAX_RESULT_LOG_LINES, type RunLogs } from './result-copies.js';
 import { RunMetrics } from './run-metrics.js';
 import { type OpenedRun, RunSecrets } from './run-secrets.service.js';
-import { UnavailableTaskRunner } from './unavailable-task-runner.js';
 
 export const HEARTBEAT_MS = 10_000;
 
@@ -36,8 +34,6 @@ export interface RunPlacement {
  */
 @Injectable()
 export class RunExecutor {
-  private runner: TaskRunner | null = null;
-
   constructor(
     private readonly executions: ExecutionRepository,
     private readonly queue: RunQueue,
@@ -50,7 +46,7 @@ export class RunExecutor {
     private readonly durations: DurationStats,
     private readonly metrics: RunMetrics,
     private readonly clock: Clock,
-    private readonly moduleRef: ModuleRef,
+    private readonly runner: TaskRunner,
     @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
@@ -121,7 +117,7 @@ export class RunExecutor {
       };
       if (placement.deadline !== undefined) request.deadline = placement.deadline;
       try {
-        outcome = await this.taskRunner().run(request);
+        outcome = await this.runner.run(request);
       } catch (err) {
         this.logger.error({ err, executionId: record.id }, 'task runner threw');
         const message = new SecretMasker(secrets).mask(err instanceof Error ? err.message : String(err));
@@ -138,13 +134,5 @@ export class RunExecutor {
     }
     const runLogs: RunLogs = logs.count > 0 ? logs.snapshot() : { lines: outcome.logs ?? [], total: (outcome.logs ?? []).length };
     return this.finisher.finish(record, outcome, runLogs, { expectPhase: ['running'], startedAt });
-  }
-
-  /** The app's TaskRunner; the stand-in only when no other provider exists. */
-  private taskRunner(): TaskRunner {
-    if (this.runner) return this.runner;
-    const all = this.moduleRef.get(TaskRunner, { strict: false, each: true });
-    this.runner = all.find((r) => !(r instanceof UnavailableTaskRunner)) ?? all[0];
-    return this.runner;
   }
 }
