@@ -4,6 +4,7 @@ import { expect } from '@jest/globals';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReceivedHook } from '../executions/webhook-receiver.js';
+import type { WebhookAttempt } from '../../src/storage/ports/index.js';
 import { verifySignature } from '../executions/webhook-receiver.js';
 
 /** Anything with a base URL and an API key: a TestApp or a ServerProcess. */
@@ -45,15 +46,6 @@ export async function startAsync(t: Endpoint, taskId: string, body: Record<strin
   expect(res.status).toBe(202);
   expect(res.body.phase).toBe('queued');
   return { executionId: res.body.executionId, runId: res.body.runId };
-}
-
-export interface WebhookAttempt {
-  attempt: number;
-  at: number;
-  durationMs: number;
-  statusCode: number | null;
-  ok: boolean;
-  error?: string;
 }
 
 export interface ExecutionFull {
