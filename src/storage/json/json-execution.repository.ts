@@ -30,7 +30,7 @@ type UniqueField = 'runId' | 'idempotencyKey';
 
 const toSummary = pickSummary;
 
-function matches(r: ExecutionRecord, f: ExecutionFilter): boolean {
+function matches(r: ExecutionSummary, f: ExecutionFilter): boolean {
   return (
     (f.status === undefined || r.status === f.status) &&
     (f.outcome === undefined || f.outcome.length === 0 || (r.outcome !== null && f.outcome.includes(r.outcome))) &&
@@ -54,14 +54,31 @@ function validateRecord(value: JsonValue | undefined, filePath: string, expected
   return value as unknown as ExecutionRecord;
 }
 
+/** What stays in memory per execution: the Summary, the unique keys, and the whole record only while it is live. */
+interface IndexEntry {
+  summary: ExecutionSummary;
+  idempotencyKey: string | null;
+  /** The record while it is queued/running or its webhook is still due (few); else read from its file. */
+  live: ExecutionRecord | null;
+}
+
+function isLive(r: ExecutionRecord): boolean {
+  return r.phase !== 'finished' || r.webhook?.state === 'pending' || r.webhook?.state === 'delivering';
+}
+
+function entryOf(r: ExecutionRecord): IndexEntry {
+  return { summary: toSummary(r), idempotencyKey: r.idempotencyKey ?? null, live: isLive(r) ? r : null };
+}
+
 /**
  * Executions as one small file each (`executions/<id>.json`), with the full result
- * (`<id>.result.json`) and the event log (`<id>.events.jsonl`) beside it. Records (without full
- * results and events) are indexed in memory: unique keys, and the list order (timestamp, id).
+ * (`<id>.result.json`) and the event log (`<id>.events.jsonl`) beside it. In memory: the Summary
+ * of every execution (list order, filters, unique keys), and whole records only while live, so
+ * memory does not grow with the size of stored results.
  */
 export class JsonExecutionRepository extends ExecutionRepository {
   private readonly logger = new Logger('JsonStorage');
-  private readonly records = new Map<string, ExecutionRecord>();
+  private readonly records = new Map<string, IndexEntry>();
   private readonly order = new SortedExecutionKeys();
   private readonly unique: Record<UniqueField, Map<string, string>> = { runId: new Map(), idempotencyKey: new Map() };
   /** Values claimed by writes in flight (value -> execution id), so concurrent creates cannot both win. */
@@ -93,19 +110,18 @@ export class JsonExecutionRepository extends ExecutionRepository {
       if (parsed?.suffix === RECORD) recordFiles.push({ id: parsed.id, name });
       else if (parsed?.suffix === RESULT || parsed?.suffix === EVENTS) sidecars.push({ id: parsed.id, name });
     }
-    const records = await mapLimit(recordFiles, 32, async ({ id, name }) => {
+    // Indexed as each file is read, so only the summaries stay in memory.
+    await mapLimit(recordFiles, 32, async ({ id, name }) => {
       const filePath = path.join(dir, name);
-      return { filePath, record: validateRecord(await readJsonFile(filePath), filePath, id) };
-    });
-    for (const { filePath, record } of records) {
+      const record = validateRecord(await readJsonFile(filePath), filePath, id);
       for (const field of ['runId', 'idempotencyKey'] as const) {
         const value = record[field];
         const holder = value == null ? undefined : repo.unique[field].get(value);
         if (holder !== undefined) throw new CorruptDataFileError(filePath, `${field} "${value}" is also used by execution ${holder}`);
       }
       repo.index(record);
-    }
-    repo.order.reset([...repo.records.values()]);
+    });
+    repo.order.reset([...repo.records.values()].map((e) => e.summary));
     // Results/events whose record is gone are leftovers of an interrupted delete.
     for (const { id, name } of sidecars) {
       if (!repo.records.has(id)) removed = (await unlinkIfExists(path.join(dir, name))) || removed;
@@ -120,15 +136,27 @@ export class JsonExecutionRepository extends ExecutionRepository {
 
   /** Adds to the maps (not to the order; callers do that). */
   private index(r: ExecutionRecord): void {
-    this.records.set(r.id, r);
+    this.records.set(r.id, entryOf(r));
     this.unique.runId.set(r.runId, r.id);
     if (r.idempotencyKey != null) this.unique.idempotencyKey.set(r.idempotencyKey, r.id);
   }
 
-  private unindex(r: ExecutionRecord): void {
-    this.records.delete(r.id);
-    if (this.unique.runId.get(r.runId) === r.id) this.unique.runId.delete(r.runId);
-    if (r.idempotencyKey != null && this.unique.idempotencyKey.get(r.idempotencyKey) === r.id) this.unique.idempotencyKey.delete(r.idempotencyKey);
+  private unindex(id: string, e: IndexEntry): void {
+    this.records.delete(id);
+    if (this.unique.runId.get(e.summary.runId) === id) this.unique.runId.delete(e.summary.runId);
+    if (e.idempotencyKey !== null && this.unique.idempotencyKey.get(e.idempotencyKey) === id) this.unique.idempotencyKey.delete(e.idempotencyKey);
+  }
+
+  /** The whole record: from memory while live, else from its file (written atomically, so whole). */
+  private async load(id: string): Promise<ExecutionRecord | null> {
+    const e = this.records.get(id);
+    if (!e) return null;
+    if (e.live) return e.live;
+    const filePath = this.file(id, RECORD);
+    const value = await readJsonFile(filePath);
+    // Deleted between the lookup and the read.
+    if (value === undefined) return null;
+    return validateRecord(value, filePath, id);
   }
 
   private holderOf(field: 'id' | UniqueField, value: string): string | undefined {
@@ -181,7 +209,7 @@ export class JsonExecutionRepository extends ExecutionRepository {
   }
 
   async get(id: string): Promise<ExecutionRecord | null> {
-    const r = this.records.get(id);
+    const r = await this.load(id);
     return r ? structuredClone(r) : null;
   }
 
@@ -201,8 +229,8 @@ export class JsonExecutionRepository extends ExecutionRepository {
     if (filter.after) i = Math.min(i, this.order.lowerBound(filter.after) - 1);
     if (filter.before !== undefined) i = Math.min(i, this.order.lowerBound({ timestamp: filter.before, id: '' }) - 1);
     for (; i >= 0 && out.length < limit; i--) {
-      const r = this.records.get(this.order.at(i).id);
-      if (r && matches(r, filter)) out.push(toSummary(r));
+      const e = this.records.get(this.order.at(i).id);
+      if (e && matches(e.summary, filter)) out.push(toSummary(e.summary));
     }
     return out;
   }
@@ -210,15 +238,17 @@ export class JsonExecutionRepository extends ExecutionRepository {
   async update(id: string, patch: ExecutionPatch, expectPhase?: Phase[]): Promise<ExecutionRecord | null> {
     return this.gate.run(async () => {
       const outcome = await this.mutex.run(id, async () => {
-        const current = this.records.get(id);
-        if (!current || (expectPhase && !expectPhase.includes(current.phase))) return null;
+        const entry = this.records.get(id);
+        if (!entry || (expectPhase && !expectPhase.includes(entry.summary.phase))) return null;
+        const current = await this.load(id);
+        if (!current) return null;
         const defined = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && k !== 'id'));
         const next = jsonCopy({ ...current, ...defined, id } as ExecutionRecord);
         const changed = (['runId', 'idempotencyKey'] as const).filter((f) => next[f] !== current[f]);
         const release = this.claim(next, changed);
         try {
           await writeFileAtomic(this.file(id, RECORD), JSON.stringify(next));
-          this.unindex(current);
+          this.unindex(id, entry);
           this.index(next);
           if (next.timestamp !== current.timestamp) {
             this.order.remove(current);
@@ -293,13 +323,13 @@ export class JsonExecutionRepository extends ExecutionRepository {
   }
 
   /** Deletes the record file first: results/events left by a crash in between are removed at open. */
-  private deleteWithoutSync(id: string, stillWanted: (r: ExecutionRecord) => boolean): Promise<boolean> {
+  private deleteWithoutSync(id: string, stillWanted: (r: ExecutionSummary) => boolean): Promise<boolean> {
     return this.mutex.run(id, async () => {
-      const r = this.records.get(id);
-      if (!r || !stillWanted(r)) return false;
+      const e = this.records.get(id);
+      if (!e || !stillWanted(e.summary)) return false;
       await unlinkIfExists(this.file(id, RECORD));
-      this.unindex(r);
-      this.order.remove(r);
+      this.unindex(id, e);
+      this.order.remove(e.summary);
       this.eventTailsChecked.delete(id);
       await unlinkIfExists(this.file(id, RESULT));
       await unlinkIfExists(this.file(id, EVENTS));
@@ -307,7 +337,7 @@ export class JsonExecutionRepository extends ExecutionRepository {
     });
   }
 
-  private async deleteMany(ids: string[], stillWanted: (r: ExecutionRecord) => boolean): Promise<number> {
+  private async deleteMany(ids: string[], stillWanted: (r: ExecutionSummary) => boolean): Promise<number> {
     const results = await mapLimit(ids, 16, (id) => this.deleteWithoutSync(id, stillWanted));
     const count = results.filter(Boolean).length;
     if (count > 0) await fsyncDir(this.dir);
@@ -316,7 +346,7 @@ export class JsonExecutionRepository extends ExecutionRepository {
 
   deleteFinished(): Promise<number> {
     return this.gate.run(() => {
-      const ids = [...this.records.values()].filter((r) => r.phase === 'finished').map((r) => r.id);
+      const ids = [...this.records.values()].filter((e) => e.summary.phase === 'finished').map((e) => e.summary.id);
       return this.deleteMany(ids, (r) => r.phase === 'finished');
     });
   }
@@ -329,10 +359,11 @@ export class JsonExecutionRepository extends ExecutionRepository {
     return this.ascending((r) => r.webhook?.state === 'pending' || r.webhook?.state === 'delivering');
   }
 
+  /** Live records only (see IndexEntry): both callers ask for executions that are still live. */
   private ascending(pick: (r: ExecutionRecord) => boolean): ExecutionRecord[] {
     const out: ExecutionRecord[] = [];
     for (let i = 0; i < this.order.size; i++) {
-      const r = this.records.get(this.order.at(i).id);
+      const r = this.records.get(this.order.at(i).id)?.live;
       if (r && pick(r)) out.push(structuredClone(r));
     }
     return out;
@@ -341,9 +372,9 @@ export class JsonExecutionRepository extends ExecutionRepository {
   async countByPhase(): Promise<{ queued: number; running: number }> {
     let queued = 0;
     let running = 0;
-    for (const r of this.records.values()) {
-      if (r.phase === 'queued') queued++;
-      else if (r.phase === 'running') running++;
+    for (const { summary } of this.records.values()) {
+      if (summary.phase === 'queued') queued++;
+      else if (summary.phase === 'running') running++;
     }
     return { queued, running };
   }
@@ -356,7 +387,7 @@ export class JsonExecutionRepository extends ExecutionRepository {
     const victims: string[] = [];
     let kept = 0;
     for (let i = this.order.size - 1; i >= 0; i--) {
-      const r = this.records.get(this.order.at(i).id);
+      const r = this.records.get(this.order.at(i).id)?.summary;
       if (r?.phase !== 'finished') continue;
       if (kept < keep) kept++;
       else victims.push(r.id);
