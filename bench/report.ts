@@ -1,3 +1,4 @@
+import type { HumanPacingFigures } from './human-pacing.js';
 import { type LatencySummary, round } from './stats.js';
 
 export interface PathFigures {
@@ -23,6 +24,7 @@ export interface BenchFigures {
     after: { rssMb: number; heapUsedMb: number };
     delta: { rssMb: number; heapUsedMb: number };
   };
+  humanPacing: HumanPacingFigures;
   serverWarnings: number;
   totalSeconds: number;
 }
@@ -46,6 +48,15 @@ function latencyRow(name: string, f: PathFigures, ratioMedian: number | null, ra
   const l = f.latency;
   const added = addedMs === null ? '' : `, ${addedMs >= 0 ? '+' : ''}${addedMs} ms`;
   return [name, num(l?.n), num(l?.medianMs), num(l?.p90Ms), num(l?.minMs), num(l?.maxMs), String(f.failed), ratioMedian === null ? '-' : `x${ratioMedian} (p90 x${num(ratioP90)}${added})`];
+}
+
+function humanPacingLine(h: HumanPacingFigures): string {
+  const verdict = h.ratio === null ? '' : h.ratio <= h.bound ? ` (within the x${h.bound} bound)` : ` (ABOVE the x${h.bound} bound)`;
+  const problem = h.problem ? `\n  first failure: ${h.problem}` : '';
+  return [
+    `Human-like input (RUNNER §12): ${h.actions}-action task (plus a read-back) through TaskRunner.run, median of each side`,
+    `  plain ${num(h.plainMs, ' ms')}, every stealth option + humanTyping ${num(h.stealthMs, ' ms')}, ratio ${h.ratio === null ? '-' : `x${h.ratio}`}${verdict}${problem}`,
+  ].join('\n');
 }
 
 /** The human-readable block printed at the end of a run. */
@@ -92,6 +103,8 @@ export function formatReport(f: BenchFigures): string {
     '',
     `Memory over ${m.runs} runner runs at concurrency ${m.concurrency} (${m.failed} failed; ${m.gcForced ? 'after a forced GC' : 'no forced GC: run node with --expose-gc'})`,
     memory,
+    '',
+    humanPacingLine(f.humanPacing),
     '',
     `Server log lines at warn or above: ${f.serverWarnings}. Total bench time: ${f.totalSeconds} s.`,
   ].join('\n');

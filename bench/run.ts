@@ -7,6 +7,7 @@ import { startBenchApp } from './bench-app.js';
 import { startBenchPage } from './bench-page.js';
 import { launchPlainBrowser } from './plain-browser.js';
 import { type BenchFigures, formatReport, type PathFigures } from './report.js';
+import { measureHumanPacing } from './human-pacing.js';
 import { runThroughRunner, type TimedRun } from './runner-path.js';
 import { plainSixSteps, sixStepTask, sixStepTaskBody } from './six-steps.js';
 import { ratio, round, runPool, summarise } from './stats.js';
@@ -16,12 +17,14 @@ interface Options {
   samples: number;
   warmup: number;
   leakRuns: number;
+  /** Rounds (one plain + one stealth run each) of the 100-action human-pacing task. */
+  humanRounds: number;
   /** Runs per throughput level = max(minimum, perWorker × concurrency). */
   throughput: { minimum: number; perWorker: number };
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { record: false, samples: 30, warmup: 3, leakRuns: 200, throughput: { minimum: 12, perWorker: 8 } };
+  const options: Options = { record: false, samples: 30, warmup: 3, leakRuns: 200, humanRounds: 1, throughput: { minimum: 12, perWorker: 8 } };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -33,8 +36,9 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--samples') options.samples = value();
     else if (arg === '--warmup') options.warmup = value();
     else if (arg === '--leak-runs') options.leakRuns = value();
+    else if (arg === '--human-rounds') options.humanRounds = value();
     else if (arg === '--quick') Object.assign(options, { samples: 5, warmup: 1, leakRuns: 20, throughput: { minimum: 4, perWorker: 2 } });
-    else throw new Error(`unknown option ${arg} (known: --record, --quick, --samples N, --warmup N, --leak-runs N)`);
+    else throw new Error(`unknown option ${arg} (known: --record, --quick, --samples N, --warmup N, --leak-runs N, --human-rounds N)`);
   }
   return options;
 }
@@ -152,6 +156,9 @@ async function main(): Promise<void> {
     });
     const after = memory();
 
+    progress(`human-like input: ${options.humanRounds} round(s) of the 100-action task, plain then stealth`);
+    const humanPacing = await measureHumanPacing(app.runner, page.url, options.humanRounds);
+
     const figures: BenchFigures = {
       environment: {
         node: process.version,
@@ -182,6 +189,7 @@ async function main(): Promise<void> {
         after: { rssMb: after.rssMb, heapUsedMb: after.heapUsedMb },
         delta: { rssMb: round(after.rssMb - before.rssMb), heapUsedMb: round(after.heapUsedMb - before.heapUsedMb) },
       },
+      humanPacing,
       serverWarnings: app.problems.length,
       totalSeconds: round((performance.now() - benchStarted) / 1000),
     };

@@ -10,7 +10,7 @@ export interface TimedRun {
 }
 
 /** Runs the task straight through `TaskRunner.run` (no queue, no execution record). */
-export async function runThroughRunner(runner: TaskRunner, task: NormalisedTask): Promise<TimedRun> {
+export async function runThroughRunner(runner: TaskRunner, task: NormalisedTask, check: (data: unknown) => string | null = checkRunData): Promise<TimedRun> {
   const runId = newId('run');
   const inputs: Record<string, unknown> = {};
   for (const [name, def] of Object.entries(task.variables)) inputs[name] = def.value;
@@ -32,5 +32,5 @@ export async function runThroughRunner(runner: TaskRunner, task: NormalisedTask)
   const result = await runner.run(request);
   const ms = performance.now() - started;
   if (result.outcome !== 'success') return { ms, problem: `outcome ${result.outcome} (${result.errorCode ?? '-'}: ${result.error ?? ''})` };
-  return { ms, problem: checkRunData(result.data) };
+  return { ms, problem: check(result.data) };
 }

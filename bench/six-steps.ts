@@ -36,7 +36,12 @@ let actionCounter = 0;
 
 /** The task as the API would store it (validated and normalised). */
 export function sixStepTask(options: SixStepOptions): NormalisedTask {
-  const result = validateTask(sixStepTaskBody(options), {
+  return normaliseBenchTask(sixStepTaskBody(options));
+}
+
+/** A bench task body validated and normalised as the API would store it. */
+export function normaliseBenchTask(body: Record<string, unknown>): NormalisedTask {
+  const result = validateTask(body, {
     maxTaskBytes: 5 * 1024 * 1024,
     maxRunTimeoutSeconds: 3600,
     credentialExists: () => false,

@@ -2,8 +2,10 @@
 import { expect } from '@jest/globals';
 import { SubtaskLauncher, TaskRunner, type RunOutcome, type RunRequest } from '../../src/runner/runner.types.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/app-harness.js';
+import { waitFor } from '../support/wait.js';
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep, waitFor } from '../support/wait.js';
+
 /** A public IP literal: passes the SSRF guard without DNS (nothing is ever fetched from it). */
 export const PUBLIC_URL = 'https://93.184.215.14/';
 
@@ -147,17 +149,6 @@ export async function getExecution(t: TestApp, id: string): Promise<ExecutionVie
   const res = await call<{ execution: ExecutionView & { events: Array<Record<string, unknown>> } }>(t, 'GET', `/api/executions/${id}`);
   expect(res.status).toBe(200);
   return res.body.execution;
-}
-
-/** Polls until `pick` returns a value (or fails after `timeoutMs`). */
-export async function waitFor<T>(pick: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await pick();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 export function waitFinished(t: TestApp, id: string, timeoutMs = 10_000) {

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../support/app-harness.js';
+import { waitFor } from '../support/wait.js';
 
 interface ErrorBody {
   error: string;
@@ -24,7 +25,8 @@ describe('HTTP pipeline (API §1)', () => {
     const file = path.join(t.dataDir, 'initial-api-key.txt');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(t.apiKey).toMatch(/^fg_[A-Za-z0-9_-]{43}$/);
-    expect(t.logs.some((l) => l.includes(file))).toBe(true);
+    // The key file is renamed into place before the line naming it is logged.
+    await waitFor(() => t.logs.some((l) => l.includes(file)), 5_000, 'the log line naming the key file');
     expect(t.logs.some((l) => l.includes(t.apiKey))).toBe(false);
   });
 

@@ -124,6 +124,27 @@ describe('PostgreSQL availability', () => {
     expect(await storage!.settings.get('counter')).toBe(2);
   });
 
+  it('a connection held between queries when the database stops fails that call, not the process', async () => {
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const call = storage!.connection.transaction(async (s) => {
+      await s.query('SELECT 1');
+      entered();
+      await gate; // checked out, no query running: the termination notice arrives as a client 'error' event
+      return s.query('SELECT 1');
+    });
+    await inside;
+    await server!.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await expect(failure(call)).resolves.toBeInstanceOf(StorageUnavailableError);
+    await server!.resume();
+    await eventually(5000, 'available after the third start', () => storage!.status.isAvailable());
+    expect(await storage!.settings.get('counter')).toBe(2);
+  });
+
   it('never logs credentials', () => {
     expect(logger.lines.length).toBeGreaterThan(0);
     for (const line of logger.lines) {

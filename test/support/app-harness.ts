@@ -13,6 +13,7 @@ import { type AppConfig, loadConfig } from '../../src/config/config.schema.js';
 import { createPino } from '../../src/logging/app-logger.js';
 import { type StorageProvider, storageEnv } from './storage-matrix.js';
 import { makeTempDir } from './temp-dir.js';
+import { waitFor } from './wait.js';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -55,16 +56,6 @@ async function buildApp(config: AppConfig, logger: Logger, overrides: ProviderOv
   return configureApp(app, config, logger);
 }
 
-async function waitFor<T>(fn: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** Starts the real Nest app on 127.0.0.1 with an ephemeral port and a temp data dir. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const temp = options.dataDir ? null : makeTempDir();
@@ -90,7 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const keyFile = path.join(dataDir, INITIAL_KEY_FILE);
-  const apiKey = config.apiKey ?? (await waitFor(() => (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined)));
+  const apiKey = config.apiKey ?? (await waitFor(() => (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined), 10_000, 'the generated key file'));
   return {
     app,
     url: `http://127.0.0.1:${port}`,

@@ -148,9 +148,16 @@ export class EmbeddedPostgresServer {
   }
 }
 
+/** Failures surface through the awaited calls; the listener keeps a late server notice from crashing the worker. */
+function adminClient(admin: PgConnectionInfo): pg.Client {
+  const client = new pg.Client({ ...admin, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  return client;
+}
+
 async function createDatabaseAt(admin: PgConnectionInfo, label: string): Promise<PgConnectionInfo> {
   const name = safeName(label);
-  const client = new pg.Client({ ...admin, connectionTimeoutMillis: 5000 });
+  const client = adminClient(admin);
   await client.connect();
   try {
     await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
@@ -161,7 +168,7 @@ async function createDatabaseAt(admin: PgConnectionInfo, label: string): Promise
 }
 
 async function dropDatabaseAt(admin: PgConnectionInfo, name: string): Promise<void> {
-  const client = new pg.Client({ ...admin, connectionTimeoutMillis: 5000 });
+  const client = adminClient(admin);
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);

@@ -68,10 +68,13 @@ export class ActionPacing {
     if (granted > 0) await sleep(granted, this.signal);
   }
 
-  /** A pause between keystrokes (not capped). */
-  async typingDelay(ms: number): Promise<void> {
-    const scaled = Math.round(ms * this.multiplier);
-    if (scaled > 0) await sleep(scaled, this.signal);
+  /**
+   * Waits until `ms` (fatigue-scaled) after `since`, the moment the previous key was sent: the
+   * interval between keys includes the time the browser took to take that key (not capped).
+   */
+  async typingDelay(ms: number, since: number): Promise<void> {
+    const wait = since + Math.round(ms * this.multiplier) - Date.now();
+    if (wait > 0) await sleep(wait, this.signal);
   }
 }
 
@@ -193,12 +196,14 @@ export class HumanInput {
       return;
     }
     const plan = typingPlan(text, { naturalTyping: this.options.naturalTyping, allowTypos: this.options.allowTypos && !sensitive }, this.random);
+    let lastKeyAt = Date.now();
     for (const step of plan) {
       if (step.kind === 'insert') {
         await this.page.keyboard.insertText(step.text);
         continue;
       }
-      await pacing.typingDelay(step.delayBefore);
+      await pacing.typingDelay(step.delayBefore, lastKeyAt);
+      lastKeyAt = Date.now();
       if (step.kind === 'key') await this.page.keyboard.type(step.text);
       else await this.page.keyboard.press('Backspace');
     }

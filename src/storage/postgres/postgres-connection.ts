@@ -165,7 +165,9 @@ export class PostgresConnection {
       client = (await qr.connect()) as pg.PoolClient;
       return await fn(qr);
     } catch (err) {
-      if (!isConnectionError(err)) throw err;
+      // A runner released before our `finally` was released by TypeORM because its connection
+      // failed between two queries (the next query then throws QueryRunnerAlreadyReleasedError).
+      if (!isConnectionError(err) && !qr.isReleased) throw err;
       // Never hand this connection out again (it may be dead or stuck behind a timed-out query).
       client?.end().catch(() => undefined);
       this.checkSoon();

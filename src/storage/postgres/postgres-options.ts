@@ -45,6 +45,12 @@ export function poolOptions(config: PostgresConfig, purpose: ConnectionPurpose =
     // fail fast while the database is down, so idle connections are not reused meanwhile).
     idleTimeoutMillis: 10_000,
     types,
+    // pg-pool listens for errors only while a client is idle, and TypeORM only while a query
+    // runner holds it: a server shutdown notice arriving in between (e.g. while a client is being
+    // removed) would otherwise be an unhandled 'error' event and crash the process.
+    onConnect: (client: pg.ClientBase) => {
+      client.on('error', (err: Error) => purpose.onPoolError?.(err));
+    },
   };
 }
 
