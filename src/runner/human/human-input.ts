@@ -58,14 +58,19 @@ export class ActionPacing {
     const wanted = Math.round(ms * this.multiplier);
     const granted = Math.max(0, Math.min(wanted, this.budget));
     this.budget -= granted;
-    if (granted > 0) await sleep(granted, this.signal);
+    await this.pause(granted);
+  }
+
+  /** Waits `ms`; an aborted action rejects even when there is nothing left to wait. */
+  private pause(ms: number): Promise<void> {
+    return ms > 0 || this.signal.aborted ? sleep(ms, this.signal) : Promise.resolve();
   }
 
   /** A pause that is part of a movement's own timing (glide steps): not scaled, but capped. */
   async fixedDelay(ms: number): Promise<void> {
     const granted = Math.max(0, Math.min(Math.round(ms), this.budget));
     this.budget -= granted;
-    if (granted > 0) await sleep(granted, this.signal);
+    await this.pause(granted);
   }
 
   /**
@@ -74,7 +79,7 @@ export class ActionPacing {
    */
   async typingDelay(ms: number, since: number): Promise<void> {
     const wait = since + Math.round(ms * this.multiplier) - Date.now();
-    if (wait > 0) await sleep(wait, this.signal);
+    await this.pause(wait);
   }
 }
 

@@ -83,6 +83,7 @@ export function randomInnerPoint(box: { x: number; y: number; width: number; hei
 /** `steps` evenly spaced points from `from` to `to`, ending exactly on `to`. */
 export function linePath(from: Point, to: Point, steps: number): Point[] {
   const points: Point[] = [];
-  for (let i = 1; i <= steps; i++) points.push({ x: from.x + ((to.x - from.x) * i) / steps, y: from.y + ((to.y - from.y) * i) / steps });
+  for (let i = 1; i < steps; i++) points.push({ x: from.x + ((to.x - from.x) * i) / steps, y: from.y + ((to.y - from.y) * i) / steps });
+  if (steps > 0) points.push({ x: to.x, y: to.y });
   return points;
 }
