@@ -100,7 +100,7 @@ describe('PostgreSQL unreachable at boot', () => {
     const dead = await EmbeddedPostgresServer.start();
     const db = await dead.createDatabase('never');
     await dead.destroy();
-    const app = await startTestApp({ env: { DB_TYPE: 'postgres', DATABASE_URL: connectionUrl(db), API_KEY: 'a-fixed-test-key-0123456789' } });
+    const app = await startTestApp({ env: { DB_TYPE: 'postgres', DATABASE_URL: connectionUrl(db), API_KEY: 'a-fixed-test-key-0123456789' }, awaitRecovery: false });
     try {
       const res = await fetch(`${app.url}/api/health`);
       expect(res.status).toBe(503);

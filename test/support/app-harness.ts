@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { appOptions, configureApp, createApp } from '../../src/app.factory.js';
 import { AppModule } from '../../src/app.module.js';
 import { INITIAL_KEY_FILE } from '../../src/auth/api-key.service.js';
+import { CrashRecovery } from '../../src/executions/lifecycle/crash-recovery.service.js';
 import { type AppConfig, loadConfig } from '../../src/config/config.schema.js';
 import { createPino } from '../../src/logging/app-logger.js';
 import { type StorageProvider, storageEnv } from './storage-matrix.js';
@@ -37,6 +38,11 @@ export interface TestAppOptions {
   storage?: StorageProvider;
   /** Reuse a data directory (e.g. to restart on the same storage). */
   dataDir?: string;
+  /**
+   * Wait for startup recovery (RUNNER §3.4) before returning, so records a test seeds afterwards
+   * are never taken for a previous process's (default true; false when storage never comes up).
+   */
+  awaitRecovery?: boolean;
   /** Providers replaced everywhere in the app (e.g. a fake TaskRunner), via Test.createTestingModule. */
   overrides?: ProviderOverride[];
 }
@@ -82,6 +88,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const keyFile = path.join(dataDir, INITIAL_KEY_FILE);
   const apiKey = config.apiKey ?? (await waitFor(() => (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined), 10_000, 'the generated key file'));
+  if (options.awaitRecovery !== false) {
+    let recovered = false;
+    void app.get(CrashRecovery).ready.then(() => (recovered = true));
+    await waitFor(() => recovered, 15_000, 'startup recovery');
+  }
   return {
     app,
     url: `http://127.0.0.1:${port}`,
