@@ -2,41 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import type { Page } from 'playwright';
 import { STEALTH_KEYS, type StealthOptions } from '../../tasks/model/task.types.js';
 import { ActionPacing, HumanInput, MAX_ADDED_DELAY_MS, humanOptionsFromTask, type HumanOptions } from './human-input.js';
-import type { RandomSource } from './random.js';
-
-// ---- scripted random sources (deterministic) ----
-
-/** Always the lowest or the highest value of every draw; `chance` is fixed. Records `chance` calls. */
-function extremes(end: 'min' | 'max', chance = false): RandomSource & { chances: number[] } {
-  const chances: number[] = [];
-  return {
-    chances,
-    int(min, max) {
-      if (min > max) throw new Error(`int(${min}, ${max}): empty range`);
-      return end === 'min' ? min : max;
-    },
-    chance(p) {
-      chances.push(p);
-      return chance;
-    },
-  };
-}
-
-/** A seeded linear congruential generator: the same seed gives the same draws. */
-function seeded(seed: number): RandomSource {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return {
-    int(min, max) {
-      if (min > max) throw new Error(`int(${min}, ${max}): empty range`);
-      return min + Math.floor(next() * (max - min + 1));
-    },
-    chance: (p) => next() < p,
-  };
-}
+import { extremes, seeded } from '../../../test/runner/support/scripted-random.js';
 
 // ---- fake-timer helpers: all waits below run on Jest's fake clock, nothing is measured ----
 

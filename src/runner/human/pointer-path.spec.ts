@@ -17,35 +17,7 @@ import {
   type Point,
 } from './pointer-path.js';
 import type { RandomSource } from './random.js';
-
-// ---- scripted random sources (deterministic) ----
-
-/** Always the lowest or the highest value of every draw; `chance` is fixed. */
-function extremes(end: 'min' | 'max', chance = false): RandomSource {
-  return {
-    int(min, max) {
-      if (min > max) throw new Error(`int(${min}, ${max}): empty range`);
-      return end === 'min' ? min : max;
-    },
-    chance: () => chance,
-  };
-}
-
-/** A seeded linear congruential generator: the same seed gives the same draws. */
-function seeded(seed: number): RandomSource {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return {
-    int(min, max) {
-      if (min > max) throw new Error(`int(${min}, ${max}): empty range`);
-      return min + Math.floor(next() * (max - min + 1));
-    },
-    chance: (p) => next() < p,
-  };
-}
+import { extremes, seeded } from '../../../test/runner/support/scripted-random.js';
 
 const SOURCES: ReadonlyArray<[string, () => RandomSource]> = [
   ['min', () => extremes('min')],

@@ -1,35 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RandomSource } from './random.js';
 import { SCROLL_FRAME_MS, scrollPlan, type ScrollFrame } from './scroll-plan.js';
-
-// ---- scripted random sources (deterministic) ----
-
-/** Always the lowest or the highest value of every draw. */
-function extremes(end: 'min' | 'max'): RandomSource {
-  return {
-    int(min, max) {
-      if (min > max) throw new Error(`int(${min}, ${max}): empty range`);
-      return end === 'min' ? min : max;
-    },
-    chance: () => false,
-  };
-}
-
-/** A seeded linear congruential generator: the same seed gives the same draws. */
-function seeded(seed: number): RandomSource {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return {
-    int(min, max) {
-      if (min > max) throw new Error(`int(${min}, ${max}): empty range`);
-      return min + Math.floor(next() * (max - min + 1));
-    },
-    chance: (p) => next() < p,
-  };
-}
+import { extremes, seeded } from '../../../test/runner/support/scripted-random.js';
 
 /** A source that must not be used. */
 const untouched: RandomSource = {

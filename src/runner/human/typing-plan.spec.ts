@@ -1,40 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RandomSource } from './random.js';
 import { HUMAN_TYPED_CHARS, keyboardNeighbours, typingPlan, type TypingOptions, type TypingStep } from './typing-plan.js';
-
-// ---- scripted random sources (deterministic) ----
-
-/** Always the lowest or the highest value of every draw; `chance` is fixed. Records `chance` calls. */
-function extremes(end: 'min' | 'max', chance = false): RandomSource & { chances: number[] } {
-  const chances: number[] = [];
-  return {
-    chances,
-    int(min, max) {
-      if (min > max) throw new Error(`int(${min}, ${max}): empty range`);
-      return end === 'min' ? min : max;
-    },
-    chance(p) {
-      chances.push(p);
-      return chance;
-    },
-  };
-}
-
-/** A seeded linear congruential generator; `chanceRate` overrides the asked probability (to force typos). */
-function seeded(seed: number, chanceRate?: number): RandomSource {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return {
-    int(min, max) {
-      if (min > max) throw new Error(`int(${min}, ${max}): empty range`);
-      return min + Math.floor(next() * (max - min + 1));
-    },
-    chance: (p) => next() < (chanceRate ?? p),
-  };
-}
+import { extremes, seeded } from '../../../test/runner/support/scripted-random.js';
 
 const HUMAN: TypingOptions = { naturalTyping: false, allowTypos: false };
 const NATURAL: TypingOptions = { naturalTyping: true, allowTypos: false };
