@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runActions, startHarness, type Harness, type RunOptions } from './support/interpreter-harness.js';
 
@@ -270,13 +271,29 @@ describe('input actions on the fixture site (RUNNER §7)', () => {
   });
 
   describe('waits', () => {
+    /**
+     * Runs in this process, so a stalled event loop (GC, a busy machine) delays the wait's timer
+     * too: the upper bounds allow for the worst stall seen during the run, and nothing more.
+     */
+    async function withLoopStall<T>(work: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      try {
+        const value = await work();
+        return { value, stallMs: delay.max / 1e6 };
+      } finally {
+        delay.disable();
+      }
+    }
+
     it('wait sleeps the given seconds (result = ms waited); idleMovements keep the full duration', async () => {
-      const out = await runActions(h, { actions: [{ type: 'wait', value: '0.3' }] });
+      const { value: out, stallMs } = await withLoopStall(() => runActions(h, { actions: [{ type: 'wait', value: '0.3' }] }));
       expect(out.result.state.output as number).toBeGreaterThanOrEqual(300);
-      expect(out.result.state.output as number).toBeLessThan(450);
-      const idle = await runActions(h, { startPath: '/hover.html', stealth: { idleMovements: true }, actions: [{ type: 'wait', value: '1.2' }] });
+      expect(out.result.state.output as number).toBeLessThan(450 + stallMs);
+      const idleRun = await withLoopStall(() => runActions(h, { startPath: '/hover.html', stealth: { idleMovements: true }, actions: [{ type: 'wait', value: '1.2' }] }));
+      const idle = idleRun.value;
       expect(idle.result.state.output as number).toBeGreaterThanOrEqual(1200);
-      expect(idle.result.state.output as number).toBeLessThan(1500);
+      expect(idle.result.state.output as number).toBeLessThan(1500 + idleRun.stallMs);
     });
 
     it('wait_selector: visible/attached/hidden/detached; value seconds wins over timeout', async () => {
